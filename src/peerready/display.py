@@ -1,0 +1,55 @@
+"""Rich renderings for the terminal. Only this module and cli.py know about rich."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .rubric import Rubric
+
+
+def print_rubric(console: Console, rubric: Rubric) -> None:
+    """A readable overview of a rubric: context questions, bands, and each domain's items."""
+    console.print(
+        f"[bold]{escape(rubric.title)}[/bold]  ({escape(rubric.id)} {escape(rubric.version)})"
+    )
+    if rubric.description:
+        console.print(escape(rubric.description))
+    console.print()
+    console.print("[bold]Roles:[/bold] " + ", ".join(escape(r.label) for r in rubric.roles))
+    bands = ", ".join(f"{escape(b.label)} {b.min:g}–{b.max:g}" for b in rubric.bands)
+    console.print(f"[bold]Levels:[/bold] {bands}")
+    console.print()
+    if rubric.context:
+        table = Table(title="Context questions", title_justify="left", show_lines=False)
+        table.add_column("id")
+        table.add_column("question", ratio=2)
+        table.add_column("answers")
+        for question in rubric.context:
+            table.add_row(
+                escape(question.id),
+                escape(question.text),
+                ", ".join(escape(o.id) for o in question.options),
+            )
+        console.print(table)
+    for number, domain in enumerate(rubric.domains, start=1):
+        table = Table(
+            title=f"{number}. {escape(domain.title)} ({escape(domain.id)})",
+            title_justify="left",
+            show_lines=True,
+        )
+        table.add_column("item")
+        table.add_column("question", ratio=3)
+        table.add_column("scale")
+        table.add_column("asked when")
+        for item in domain.items:
+            when = "; ".join(f"{q} is {' or '.join(a)}" for q, a in item.when.items())
+            scale = item.scale + (" (reversed)" if item.reverse else "")
+            if item.weight != 1:
+                scale += f" ×{item.weight:g}"
+            table.add_row(
+                escape(item.id), escape(item.text), escape(scale), escape(when or "always")
+            )
+        console.print(table)
+    console.print(f"{len(rubric.references)} references; run with --format json for full details.")
