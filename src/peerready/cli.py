@@ -20,6 +20,8 @@ from rich.markup import escape
 from . import __version__
 
 if TYPE_CHECKING:
+    from .errors import Problem
+    from .responses import LoadResult
     from .rubric import Rubric
 
 app = typer.Typer(
@@ -183,6 +185,150 @@ def rubric_schema() -> None:
     from .rubric import Rubric
 
     typer.echo(json.dumps(Rubric.model_json_schema(), indent=2, sort_keys=True))
+
+
+PathsArgument = Annotated[
+    list[Path],
+    typer.Argument(help="Answer files, or folders searched for *.yaml and *.yml files."),
+]
+MinGroupOption = Annotated[
+    int,
+    typer.Option(
+        "--min-group",
+        min=1,
+        help="Smallest role group shown in any breakdown (smaller groups stay anonymous).",
+    ),
+]
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Every problem on its own line: ``Error:`` or ``Warning:``, then file:line:col."""
+    for problem in problems:
+        label = "[red]Error:[/red]" if problem.severity == "error" else "[yellow]Warning:[/yellow]"
+        err_console.print(f"{label} {escape(str(problem))}")
+
+
+def load_batch(paths: list[Path], rubric: Rubric, *, quiet: bool = False) -> LoadResult:
+    """Read a batch of answer files, with a progress bar on a terminal for large batches."""
+    from .responses import find_answer_files, load_responses
+
+    show_progress = not quiet and err_console.is_terminal and len(paths) > 0
+    if show_progress:
+        files, _ = find_answer_files(paths)
+        show_progress = len(files) >= 200
+    if not show_progress:
+        return load_responses(paths, rubric)
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("Reading answer files", total=len(files))
+        return load_responses(paths, rubric, progress=lambda done: bar.update(task, completed=done))
+
+
+@app.command()
+def template(
+    rubric: RubricOption = "default",
+    team: Annotated[str | None, typer.Option(help="Team name to pre-fill.")] = None,
+    role: Annotated[str | None, typer.Option(help="Respondent role to pre-fill.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Organisation to pre-fill.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Write a blank answer file; its comments carry every question and allowed answer.
+
+    Example: peerready template --team "Crisis Team North" --role manager -o answers.yaml
+    """
+    from .outputs import write_atomic
+    from .template import render_template
+
+    rub = load_rubric_or_exit(rubric)
+    if role is not None and role not in rub.role_ids:
+        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    text = render_template(rub, team=team, role=role, organisation=organisation)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        with user_errors():
+            write_atomic(out, text)
+        err_console.print(f"Wrote {escape(str(out))}")
+
+
+@app.command()
+def validate(
+    paths: PathsArgument,
+    rubric: RubricOption = "default",
+) -> None:
+    """Check answer files and folders; print every problem with file and line; exit 1 if any.
+
+    Example: peerready validate responses/
+    """
+    rub = load_rubric_or_exit(rubric)
+    with user_errors():
+        result = load_batch(paths, rub)
+    print_problems(result.problems)
+    errors = len(result.errors)
+    bad_files = len({p.path for p in result.errors})
+    summary = (
+        f"{result.files} file(s), {len(result.responses)} valid respondent(s), "
+        f"{errors} error(s) in {bad_files} file(s), {len(result.warnings)} warning(s)"
+    )
+    typer.echo(summary)
+    if errors or not result.files:
+        raise typer.Exit(1)
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def score(
+    paths: PathsArgument,
+    rubric: RubricOption = "default",
+    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ScoreFormat.table
+    ),
+    out: Annotated[
+        str, typer.Option("--out", "-o", help="Output file, or - for standard output.")
+    ] = "-",
+    min_group: MinGroupOption = 3,
+) -> None:
+    """Score answer files team by team; bad files are reported and skipped (exit 1).
+
+    Example: peerready score responses/ --format json --out scores.json
+    """
+    from .export import to_csv, to_json
+    from .outputs import write_atomic
+    from .responses import require_responses
+    from .scoring import build_score_report
+
+    rub = load_rubric_or_exit(rubric)
+    with user_errors():
+        result = load_batch(paths, rub)
+        print_problems(result.problems)
+        require_responses(result)
+        report = build_score_report(
+            rub, result.responses, result.problems, result.files, min_group=min_group
+        )
+        if fmt is ScoreFormat.table:
+            from .display import print_score_table
+
+            console = out_console if out == "-" else None
+            if console is None:
+                fail("--format table prints to the terminal; use --format json or csv with --out")
+            print_score_table(console, rub, report)
+        else:
+            text = to_json(report) if fmt is ScoreFormat.json else to_csv(report)
+            if out == "-":
+                typer.echo(text, nl=False)
+            else:
+                write_atomic(Path(out), text)
+                err_console.print(f"Wrote {escape(out)}")
+    if result.errors:
+        raise typer.Exit(1)
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .rubric import Rubric
+from .scoring import ScoreReport
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -53,3 +54,38 @@ def print_rubric(console: Console, rubric: Rubric) -> None:
             )
         console.print(table)
     console.print(f"{len(rubric.references)} references; run with --format json for full details.")
+
+
+def _cell(score: float | None, label: str, provisional: bool) -> str:
+    if score is None:
+        return escape(label)
+    mark = "?" if provisional else ""
+    return f"{score:.0f} {escape(label)}{mark}"
+
+
+def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> None:
+    """One row per team: overall and per-domain scores with levels; ``?`` marks provisional."""
+    table = Table(title=f"Readiness by team ({escape(rubric.title)})", title_justify="left")
+    table.add_column("team")
+    table.add_column("n", justify="right")
+    table.add_column("overall")
+    for domain in rubric.domains:
+        table.add_column(escape(domain.title))
+    for team in report.teams:
+        table.add_row(
+            escape(team.team),
+            str(team.respondents),
+            _cell(team.overall.score, team.overall.label, team.overall.provisional),
+            *[_cell(d.score, d.label, d.provisional) for d in team.domains],
+        )
+    console.print(table)
+    console.print("Scores 0–100; ? = provisional (too few answers or too much spread to be sure).")
+    for team in report.teams:
+        top = team.actions[:3]
+        if top:
+            console.print(f"\n[bold]{escape(team.team)}[/bold] — first actions:")
+            for number, action in enumerate(top, start=1):
+                console.print(f"  {number}. {escape(f'[{action.priority}]')} {escape(action.text)}")
+    if report.errors:
+        files = len({e.file for e in report.errors})
+        console.print(f"\n{len(report.errors)} problem(s) in {files} file(s) were skipped.")

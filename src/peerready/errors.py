@@ -14,6 +14,8 @@ class Problem:
     column: int | None = None
     where: str = ""
     message: str = ""
+    #: "error" skips the document or file; "warning" is reported and changes nothing.
+    severity: str = "error"
 
     def __str__(self) -> str:
         location = self.path

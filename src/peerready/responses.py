@@ -1,0 +1,447 @@
+"""Answer files: read, check against the rubric, and turn into ``Response`` values.
+
+Fast path: every file is parsed with the C-backed safe loader and checked; only files with a
+problem are parsed again with the round-trip loader, to point each problem at its line. Files
+are handled in sorted order so that the result never depends on the order they were given in.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import PeerreadyError, Problem
+from .rubric import Rubric, format_loc, suggest
+from .yamlio import (
+    MAX_FILE_BYTES,
+    ProblemError,
+    load_documents_fast,
+    load_documents_rt,
+    locate,
+    read_text,
+)
+
+AnswerKind = Literal["scored", "unsure", "not-applicable", "blank"]
+#: Files above this count are parsed in worker processes, one per core.
+PARALLEL_THRESHOLD = 400
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RespondentDoc(_Doc):
+    """Who answered: a role from the rubric and an optional pseudonym (never a name)."""
+
+    role: str = Field(min_length=1)
+    id: str | int | None = None
+
+
+def _none_to_empty(value: Any) -> Any:
+    return {} if value is None else value
+
+
+class ResponseDoc(_Doc):
+    """One respondent's answer document, as written in YAML (the PRODUCT.md contract)."""
+
+    rubric: str = Field(min_length=1)
+    team: str = Field(min_length=1, max_length=200)
+    organisation: str | None = Field(default=None, max_length=200)
+    assessed: date | None = None
+    respondent: RespondentDoc
+    context: dict[str, str | None] = {}
+    answers: dict[str, int | str | None] = {}
+    comments: dict[str, str | None] = {}
+
+    @field_validator("context", "answers", "comments", mode="before")
+    @classmethod
+    def _blank_section(cls, value: Any) -> Any:
+        return _none_to_empty(value)
+
+    @field_validator("team", "organisation", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer: a scored value, or why there is none."""
+
+    kind: AnswerKind
+    value: int | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """One validated respondent, ready to score."""
+
+    path: str
+    document: int
+    team: str
+    organisation: str | None
+    assessed: date | None
+    role: str
+    respondent_id: str | None
+    context: Mapping[str, str]
+    answers: Mapping[str, Answer]
+    comments: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class LoadResult:
+    """Everything read from a batch: valid responses, and problems that skipped documents."""
+
+    responses: list[Response]
+    problems: list[Problem]
+    files: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that made a document or file unusable."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems that were noted but changed nothing."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+Loc = tuple[str | int, ...]
+Finding = tuple[Loc, str, str]  # (location, message, severity)
+
+
+def _labels(rubric: Rubric) -> dict[str, dict[str, Answer]]:
+    """Per scale: every accepted text spelling of an answer, lower-cased."""
+    table: dict[str, dict[str, Answer]] = {}
+    for scale in rubric.scales:
+        spellings: dict[str, Answer] = {}
+        for option in scale.options:
+            spellings[_norm(option.label)] = Answer("scored", option.value)
+            spellings[str(option.value)] = Answer("scored", option.value)
+        for other in scale.non_scored:
+            spellings[_norm(other.id)] = Answer(other.kind, None)
+            spellings[_norm(other.label)] = Answer(other.kind, None)
+        table[scale.id] = spellings
+    return table
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).lower()
+
+
+class Checker:
+    """Checks response documents against one rubric; built once per batch."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.spellings = _labels(rubric)
+        self.roles = set(rubric.role_ids)
+        self.context_options = {
+            q.id: {o.id for o in q.options} | {"unsure"} for q in rubric.context
+        }
+
+    def check(self, raw: Any, path: str, index: int) -> tuple[Response | None, list[Finding]]:
+        """Validate one parsed document; a Response if it has no errors."""
+        findings: list[Finding] = []
+        if not isinstance(raw, dict):
+            kind = type(raw).__name__ if raw is not None else "nothing"
+            return None, [((), f"expected a mapping of answer fields, found {kind}", "error")]
+        try:
+            doc = ResponseDoc.model_validate(raw)
+        except ValidationError as err:
+            for detail in err.errors(include_url=False):
+                message = detail["msg"]
+                if detail["type"] == "extra_forbidden":
+                    message = "unknown key; expected one of " + ", ".join(ResponseDoc.model_fields)
+                    if len(detail["loc"]) > 1:
+                        message = "unknown key; remove it or check its spelling"
+                elif detail["type"] == "missing":
+                    message = "required key is missing"
+                elif detail["type"].startswith("date"):
+                    message = "expected a date as YYYY-MM-DD"
+                findings.append((tuple(detail["loc"]), message, "error"))
+            return None, findings
+        rubric = self.rubric
+        if doc.rubric != rubric.id:
+            findings.append(
+                (
+                    ("rubric",),
+                    f"this file is for rubric {doc.rubric!r} but the rubric in use is "
+                    f"{rubric.id!r}; pass --rubric to choose another",
+                    "error",
+                )
+            )
+        if doc.respondent.role not in self.roles:
+            findings.append(
+                (
+                    ("respondent", "role"),
+                    f"unknown role {doc.respondent.role!r}"
+                    f"{suggest(doc.respondent.role, self.roles)}; expected one of "
+                    f"{', '.join(rubric.role_ids)}",
+                    "error",
+                )
+            )
+        context: dict[str, str] = {}
+        for qid, answer in doc.context.items():
+            if qid not in self.context_options:
+                findings.append(
+                    (
+                        ("context", qid),
+                        f"unknown context question {qid!r}"
+                        f"{suggest(qid, self.context_options)}; expected one of "
+                        f"{', '.join(self.context_options)}",
+                        "error",
+                    )
+                )
+            elif answer is None or answer == "":
+                continue
+            elif answer not in self.context_options[qid]:
+                options = sorted(self.context_options[qid])
+                findings.append(
+                    (
+                        ("context", qid),
+                        f"{answer!r} is not an answer to {qid!r}{suggest(answer, options)}; "
+                        f"expected one of {', '.join(options)}",
+                        "error",
+                    )
+                )
+            else:
+                context[qid] = answer
+        answers: dict[str, Answer] = {}
+        for item_id, given in doc.answers.items():
+            found = rubric.items.get(item_id)
+            if found is None:
+                findings.append(
+                    (
+                        ("answers", item_id),
+                        f"unknown item {item_id!r}{suggest(item_id, rubric.items)}",
+                        "error",
+                    )
+                )
+                continue
+            _, item = found
+            parsed = self._answer(item.scale, given)
+            if parsed is None:
+                scale = rubric.scales_by_id[item.scale]
+                findings.append(
+                    (
+                        ("answers", item_id),
+                        f"{given!r} is not on the {scale.id!r} scale; expected one of "
+                        f"{', '.join(scale.allowed())}",
+                        "error",
+                    )
+                )
+                continue
+            if parsed.kind != "blank" and not item.applies(context):
+                findings.append(
+                    (
+                        ("answers", item_id),
+                        "answered, but this question does not apply in the context given "
+                        "(its 'when' condition is false), so it is not scored",
+                        "warning",
+                    )
+                )
+                continue
+            answers[item_id] = parsed
+        comments: dict[str, str] = {}
+        for key, text in doc.comments.items():
+            if key != "general" and key not in rubric.items:
+                findings.append(
+                    (
+                        ("comments", key),
+                        f"comment on unknown item {key!r}{suggest(key, rubric.items)}",
+                        "error",
+                    )
+                )
+            elif text:
+                comments[key] = text
+        if any(severity == "error" for _, _, severity in findings):
+            return None, findings
+        respondent_id = doc.respondent.id
+        return (
+            Response(
+                path=path,
+                document=index,
+                team=doc.team,
+                organisation=doc.organisation or None,
+                assessed=doc.assessed,
+                role=doc.respondent.role,
+                respondent_id=str(respondent_id) if respondent_id is not None else None,
+                context=context,
+                answers=answers,
+                comments=comments,
+            ),
+            findings,
+        )
+
+    def _answer(self, scale_id: str, given: int | str | None) -> Answer | None:
+        if given is None or (isinstance(given, str) and not given.strip()):
+            return Answer("blank")
+        if isinstance(given, bool):
+            return None
+        key = str(given) if isinstance(given, int) else _norm(given)
+        return self.spellings[scale_id].get(key)
+
+
+def check_text(text: str, path: str, checker: Checker) -> tuple[list[Response], list[Problem]]:
+    """Check every document in one file's text; locate problems only if there are any."""
+    try:
+        docs = load_documents_fast(text, path)
+    except ProblemError as err:
+        return [], [err.problem]
+    docs_with_index = [(i, d) for i, d in enumerate(docs) if d is not None]
+    if not docs_with_index:
+        return [], [Problem(path, 1, 1, message="file holds no YAML document; expected answers")]
+    responses: list[Response] = []
+    pending: list[tuple[int, Finding]] = []
+    for index, raw in docs_with_index:
+        response, findings = checker.check(raw, path, index)
+        if response is not None:
+            responses.append(response)
+        pending.extend((index, f) for f in findings)
+    if not pending:
+        return responses, []
+    try:
+        located = load_documents_rt(text, path)
+    except ProblemError:
+        located = []
+    problems = []
+    for index, (loc, message, severity) in pending:
+        doc = located[index] if index < len(located) else None
+        line, col = locate(doc, loc) if doc is not None else (None, None)
+        where = format_loc(loc)
+        if len(docs) > 1 and not where:
+            where = f"document {index + 1}"
+        problems.append(Problem(path, line, col, where, message, severity))
+    return responses, problems
+
+
+def check_file(
+    path: Path, checker: Checker, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[list[Response], list[Problem]]:
+    """Read and check one answer file; never raises for bad input."""
+    try:
+        text = read_text(path, max_bytes)
+    except ProblemError as err:
+        return [], [err.problem]
+    return check_text(text, str(path), checker)
+
+
+def find_answer_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand folders into their ``*.yaml``/``*.yml`` files, sorted, without following loops."""
+    files: set[Path] = set()
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, names in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in names:
+                    if name.endswith((".yaml", ".yml")) and not name.startswith("."):
+                        files.add(Path(root) / name)
+        elif path.exists() or path.is_symlink():
+            files.add(path)
+        else:
+            problems.append(Problem(str(path), message="no such file or folder"))
+    return sorted(files, key=str), problems
+
+
+def _check_many(args: tuple[Rubric, list[str], int]) -> list[tuple[list[Response], list[Problem]]]:
+    rubric, names, max_bytes = args
+    checker = Checker(rubric)
+    gc.disable()
+    try:
+        return [check_file(Path(n), checker, max_bytes) for n in names]
+    finally:
+        gc.enable()
+
+
+def load_responses(
+    paths: Sequence[Path],
+    rubric: Rubric,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    jobs: int | None = None,
+    progress: Any = None,
+) -> LoadResult:
+    """Read every answer file under ``paths``; bad files become problems, never exceptions.
+
+    ``progress``, if given, is called with the number of files finished so far.
+    """
+    files, problems = find_answer_files(paths)
+    responses: list[Response] = []
+    for file_responses, file_problems in _run(files, rubric, max_bytes, jobs, progress):
+        responses.extend(file_responses)
+        problems.extend(file_problems)
+    responses, duplicates = _drop_duplicate_respondents(responses)
+    problems.extend(duplicates)
+    return LoadResult(responses, sorted(problems), len(files))
+
+
+def _run(
+    files: list[Path], rubric: Rubric, max_bytes: int, jobs: int | None, progress: Any
+) -> Iterator[tuple[list[Response], list[Problem]]]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
+        checker = Checker(rubric)
+        gc.disable()
+        try:
+            for done, path in enumerate(files, start=1):
+                yield check_file(path, checker, max_bytes)
+                if progress is not None:
+                    progress(done)
+        finally:
+            gc.enable()
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, len(files) // (workers * 8))
+    chunks = [[str(p) for p in files[i : i + size]] for i in range(0, len(files), size)]
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for results in pool.map(_check_many, [(rubric, c, max_bytes) for c in chunks]):
+            yield from results
+            done += len(results)
+            if progress is not None:
+                progress(done)
+
+
+def _drop_duplicate_respondents(
+    responses: Iterable[Response],
+) -> tuple[list[Response], list[Problem]]:
+    """The same pseudonym twice in one team would count one person twice: keep the first."""
+    seen: dict[tuple[str, str], Response] = {}
+    kept: list[Response] = []
+    problems: list[Problem] = []
+    for response in sorted(responses, key=lambda r: (r.path, r.document)):
+        if response.respondent_id is not None:
+            key = (response.team, response.respondent_id)
+            first = seen.setdefault(key, response)
+            if first is not response:
+                problems.append(
+                    Problem(
+                        response.path,
+                        where="respondent.id",
+                        message=f"duplicate respondent id {response.respondent_id!r} in team "
+                        f"{response.team!r} (first seen in {first.path}); this copy is skipped",
+                    )
+                )
+                continue
+        kept.append(response)
+    return kept, problems
+
+
+def require_responses(result: LoadResult) -> None:
+    """Scoring nothing is an error the user should hear about."""
+    if not result.responses:
+        if not result.files and not result.problems:
+            raise PeerreadyError("no answer files found (looked for *.yaml and *.yml)")
+        if not result.errors:
+            raise PeerreadyError("no usable answers found")

@@ -1,0 +1,672 @@
+"""Scoring: answers → per-item, per-domain and overall readiness for each team. Pure functions.
+
+How the numbers are made (the README and every report's method section say the same):
+
+* Each scored answer is placed on 0–100 across its scale (reverse-worded items flipped).
+* A respondent's domain score is the weighted mean of their scored answers in that domain; they
+  count towards the domain only if they gave scored answers to at least half of the items that
+  apply to them there ("don't know" and "not applicable" are never scored).
+* The team's domain score is the mean of its respondents' domain scores, with a 95% confidence
+  interval from their spread (Student's t). The level is *firm* only when the whole interval lies
+  inside one band; otherwise, or with a single respondent, it is *provisional*.
+* The overall score is the mean of the domain scores; the overall level is that mean's level,
+  capped at the level of the weakest domain, so one weak domain holds the team back.
+* Agreement is the within-group index r_wg (James, Demaree & Wolf 1984) per item, averaged over
+  the domain: 1 means everyone gave the same answer, 0 means answers spread as widely as random.
+* Role gaps compare role groups' mean scores; a gap of at least ``gap_threshold`` points (default
+  25, one full step on a five-point scale) is a finding. Groups smaller than ``min_group`` are
+  never shown, and a further group is hidden where one hidden group could otherwise be worked
+  out from the team total and the groups shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from statistics import fmean, stdev, variance
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .errors import Problem
+from .responses import Response
+from .rubric import PRIORITY_ORDER, Domain, Item, Priority, Rubric
+
+GAP_THRESHOLD = 25.0
+UNSURE_SHARE = 0.3
+MIN_GROUP = 3
+INSUFFICIENT = "insufficient-data"
+INSUFFICIENT_LABEL = "Not enough answers"
+
+# Two-sided 95% Student's t by degrees of freedom; larger df use the nearest smaller entry.
+_T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
+        10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 25: 2.06, 30: 2.04, 40: 2.02, 60: 2.00,
+        120: 1.98}  # fmt: skip
+
+
+def t95(df: int) -> float:
+    """Conservative two-sided 95% t quantile for ``df`` degrees of freedom."""
+    eligible = [k for k in _T95 if k <= df]
+    return _T95[max(eligible)] if eligible else _T95[1]
+
+
+class Out(BaseModel):
+    """Base for score results: immutable, dumped as the JSON contract."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class RoleScore(Out):
+    role: str
+    respondents: int
+    score: float
+
+
+class RoleGap(Out):
+    """Two role groups that answered far apart; ``item`` is None for the domain as a whole."""
+
+    item: str | None
+    high: RoleScore
+    low: RoleScore
+    gap: float
+
+
+class UnsureItem(Out):
+    item: str
+    unsure: int
+    asked: int
+    share: float
+
+
+class ItemScore(Out):
+    id: str
+    score: float | None
+    scored: int
+    unsure: int
+    not_applicable: int
+    blank: int
+    asked: int
+    agreement: float | None
+    by_role: list[RoleScore]
+
+
+class DomainScore(Out):
+    id: str
+    title: str
+    score: float | None
+    level: str
+    label: str
+    provisional: bool
+    interval: tuple[float, float] | None
+    respondents: int
+    coverage: float
+    agreement: float | None
+    role_gaps: list[RoleGap]
+    unsure: list[UnsureItem]
+    items: list[ItemScore]
+
+
+class Overall(Out):
+    score: float | None
+    level: str
+    label: str
+    provisional: bool
+    weakest_domain: str | None
+    held_back: bool
+
+
+class PlannedAction(Out):
+    id: str
+    domain: str
+    item: str | None
+    source: Literal["item", "role-gap", "unsure"]
+    priority: Priority
+    text: str
+    owner: str
+    evidence: list[str]
+    reason: str
+
+
+class Comment(Out):
+    item: str
+    text: str
+
+
+class TeamScore(Out):
+    team: str
+    organisation: str | None
+    respondents: int
+    roles: dict[str, int | None]
+    assessed: tuple[str, str] | None
+    context: dict[str, str]
+    context_disagreements: list[str]
+    overall: Overall
+    domains: list[DomainScore]
+    actions: list[PlannedAction]
+    comments: list[Comment] = []
+
+
+class OrganisationGap(Out):
+    domain: str
+    gap: RoleGap
+
+
+class OrganisationScore(Out):
+    """Role gaps pooled across an organisation's teams, where single teams are too small."""
+
+    organisation: str
+    teams: list[str]
+    respondents: int
+    roles: dict[str, int | None]
+    role_gaps: list[OrganisationGap]
+
+
+class RubricRef(Out):
+    id: str
+    version: str
+    title: str
+
+
+class Settings(Out):
+    min_group: int
+    gap_threshold: float
+    unsure_share: float
+
+
+class FileError(Out):
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+
+
+class ScoreReport(Out):
+    """Everything ``peerready score --format json`` prints."""
+
+    rubric: RubricRef
+    settings: Settings
+    files: int
+    teams: list[TeamScore]
+    organisations: list[OrganisationScore]
+    errors: list[FileError]
+    warnings: list[FileError]
+
+
+# --- small pure helpers ----------------------------------------------------------------------
+
+
+def r1(value: float) -> float:
+    """Round a score for output (one decimal), so JSON stays stable and readable."""
+    return round(value + 0.0, 1)
+
+
+def visible_groups(counts: Mapping[str, int], min_group: int) -> set[str]:
+    """Role groups that may be shown without identifying anyone.
+
+    Groups under ``min_group`` are hidden. While the hidden groups together are still under
+    ``min_group`` (so the team total minus the shown groups would reveal them), the smallest shown
+    group is hidden too.
+    """
+    present = {role: n for role, n in counts.items() if n > 0}
+    shown = {role for role, n in present.items() if n >= min_group}
+    hidden_total = sum(n for role, n in present.items() if role not in shown)
+    while 0 < hidden_total < min_group and shown:
+        smallest = min(shown, key=lambda role: (present[role], role))
+        shown.discard(smallest)
+        hidden_total += present[smallest]
+    return shown
+
+
+def rwg(values: Sequence[int], options: int) -> float | None:
+    """Within-group agreement r_wg against a uniform null; None for fewer than two answers."""
+    if len(values) < 2 or options < 2:
+        return None
+    expected = (options**2 - 1) / 12
+    return max(0.0, 1.0 - variance(values) / expected)
+
+
+def interval(scores: Sequence[float]) -> tuple[float, float] | None:
+    """95% confidence interval for the mean, clipped to 0–100; None below two scores."""
+    if len(scores) < 2:
+        return None
+    mean = fmean(scores)
+    half = t95(len(scores) - 1) * stdev(scores) / math.sqrt(len(scores))
+    return (r1(max(0.0, mean - half)), r1(min(100.0, mean + half)))
+
+
+def role_gap(
+    by_role: Mapping[str, list[float]], shown: set[str], item: str | None, threshold: float
+) -> tuple[list[RoleScore], RoleGap | None]:
+    """Means of the shown role groups, and the largest gap between two of them if notable."""
+    means = [
+        RoleScore(role=role, respondents=len(by_role[role]), score=r1(fmean(by_role[role])))
+        for role in sorted(shown)
+        if by_role.get(role)
+    ]
+    if len(means) < 2:
+        return means, None
+    high = max(means, key=lambda m: (m.score, m.role))
+    low = min(means, key=lambda m: (m.score, m.role))
+    gap = r1(high.score - low.score)
+    return means, RoleGap(item=item, high=high, low=low, gap=gap) if gap >= threshold else None
+
+
+# --- respondent and team scoring -------------------------------------------------------------
+
+
+class RespondentScore(Out):
+    """One respondent's normalised item scores and domain scores."""
+
+    role: str
+    items: dict[str, float]
+    domains: dict[str, float]
+
+
+def score_respondent(rubric: Rubric, response: Response) -> RespondentScore:
+    """Normalise one respondent's answers and compute their domain scores."""
+    items: dict[str, float] = {}
+    domains: dict[str, float] = {}
+    for domain in rubric.domains:
+        applicable = [i for i in domain.items if i.applies(response.context)]
+        total = weight = 0.0
+        scored = 0
+        for item in applicable:
+            full_id = f"{domain.id}.{item.id}"
+            answer = response.answers.get(full_id)
+            if answer is None or answer.kind != "scored" or answer.value is None:
+                continue
+            value = rubric.scales_by_id[item.scale].normalise(answer.value, item.reverse)
+            items[full_id] = value
+            total += value * item.weight
+            weight += item.weight
+            scored += 1
+        if scored and scored * 2 >= len(applicable):
+            domains[domain.id] = total / weight
+    return RespondentScore(role=response.role, items=items, domains=domains)
+
+
+def _team_context(
+    rubric: Rubric, responses: Sequence[Response]
+) -> tuple[dict[str, str], list[str]]:
+    context: dict[str, str] = {}
+    disagreements: list[str] = []
+    for question in rubric.context:
+        counts = Counter(
+            r.context[question.id]
+            for r in responses
+            if r.context.get(question.id) not in (None, "unsure")
+        )
+        if not counts:
+            continue
+        order = [o.id for o in question.options]
+        best = max(counts, key=lambda a: (counts[a], -order.index(a)))
+        context[question.id] = best
+        if len(counts) > 1:
+            spread = ", ".join(f"{a} ({counts[a]})" for a in order if a in counts)
+            disagreements.append(f"{question.id}: {spread}")
+    return context, disagreements
+
+
+def _score_item(
+    rubric: Rubric,
+    domain: Domain,
+    item: Item,
+    responses: Sequence[Response],
+    scores: Sequence[RespondentScore],
+    min_group: int,
+    gap_threshold: float,
+) -> tuple[ItemScore, RoleGap | None, UnsureItem | None]:
+    full_id = f"{domain.id}.{item.id}"
+    kinds: Counter[str] = Counter()
+    raw: list[int] = []
+    by_role: dict[str, list[float]] = defaultdict(list)
+    asked = 0
+    for response, score in zip(responses, scores, strict=True):
+        if not item.applies(response.context):
+            continue
+        asked += 1
+        answer = response.answers.get(full_id)
+        kinds[answer.kind if answer is not None else "blank"] += 1
+        if full_id in score.items and answer is not None and answer.value is not None:
+            raw.append(answer.value)
+            by_role[response.role].append(score.items[full_id])
+    values = [v for group in by_role.values() for v in group]
+    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group)
+    means, gap = role_gap(by_role, shown, full_id, gap_threshold)
+    agreement = rwg(raw, len(rubric.scales_by_id[item.scale].options))
+    result = ItemScore(
+        id=full_id,
+        score=r1(fmean(values)) if values else None,
+        scored=len(values),
+        unsure=kinds["unsure"],
+        not_applicable=kinds["not-applicable"],
+        blank=kinds["blank"],
+        asked=asked,
+        agreement=round(agreement, 2) if agreement is not None else None,
+        by_role=means,
+    )
+    unsure = None
+    if asked and kinds["unsure"] and kinds["unsure"] / asked >= UNSURE_SHARE:
+        unsure = UnsureItem(
+            item=full_id,
+            unsure=kinds["unsure"],
+            asked=asked,
+            share=round(kinds["unsure"] / asked, 2),
+        )
+    return result, gap, unsure
+
+
+def _score_domain(
+    rubric: Rubric,
+    domain: Domain,
+    responses: Sequence[Response],
+    scores: Sequence[RespondentScore],
+    min_group: int,
+    gap_threshold: float,
+) -> DomainScore:
+    items: list[ItemScore] = []
+    gaps: list[RoleGap] = []
+    unsure: list[UnsureItem] = []
+    for item in domain.items:
+        result, gap, hotspot = _score_item(
+            rubric, domain, item, responses, scores, min_group, gap_threshold
+        )
+        items.append(result)
+        gaps += [gap] if gap else []
+        unsure += [hotspot] if hotspot else []
+    domain_scores = [s.domains[domain.id] for s in scores if domain.id in s.domains]
+    by_role: dict[str, list[float]] = defaultdict(list)
+    for score in scores:
+        if domain.id in score.domains:
+            by_role[score.role].append(score.domains[domain.id])
+    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group)
+    _, domain_gap = role_gap(by_role, shown, None, gap_threshold)
+    if domain_gap:
+        gaps.insert(0, domain_gap)
+    asked = sum(i.asked for i in items)
+    answered = sum(i.scored + i.unsure + i.not_applicable for i in items)
+    agreements = [i.agreement for i in items if i.agreement is not None]
+    common = {
+        "id": domain.id,
+        "title": domain.title,
+        "respondents": len(domain_scores),
+        "coverage": round(answered / asked, 2) if asked else 0.0,
+        "agreement": round(fmean(agreements), 2) if agreements else None,
+        "role_gaps": gaps,
+        "unsure": unsure,
+        "items": items,
+    }
+    if not domain_scores:
+        return DomainScore(
+            score=None,
+            level=INSUFFICIENT,
+            label=INSUFFICIENT_LABEL,
+            provisional=True,
+            interval=None,
+            **common,
+        )
+    mean = r1(fmean(domain_scores))
+    band = rubric.band_for(mean)
+    span = interval(domain_scores)
+    top = max(b.max for b in rubric.bands)
+    firm = span is not None and span[0] >= band.min and (span[1] < band.max or band.max == top)
+    return DomainScore(
+        score=mean,
+        level=band.level,
+        label=band.label,
+        provisional=not firm,
+        interval=span,
+        **common,
+    )
+
+
+def _overall(rubric: Rubric, domains: Sequence[DomainScore]) -> Overall:
+    scored = [d for d in domains if d.score is not None]
+    if not scored:
+        return Overall(
+            score=None,
+            level=INSUFFICIENT,
+            label=INSUFFICIENT_LABEL,
+            provisional=True,
+            weakest_domain=None,
+            held_back=False,
+        )
+    mean = r1(fmean(d.score for d in scored if d.score is not None))
+    weakest = min(scored, key=lambda d: (d.score, d.id))
+    band = rubric.band_for(mean)
+    weakest_band = rubric.band_for(weakest.score or 0.0)
+    held_back = weakest_band.min < band.min
+    chosen = weakest_band if held_back else band
+    return Overall(
+        score=mean,
+        level=chosen.level,
+        label=chosen.label,
+        provisional=any(d.provisional for d in domains),
+        weakest_domain=weakest.id,
+        held_back=held_back,
+    )
+
+
+def _actions(rubric: Rubric, domains: Sequence[DomainScore]) -> list[PlannedAction]:
+    planned: list[tuple[tuple[int, float, float, str], PlannedAction]] = []
+    scores = {d.id: d for d in domains}
+    for domain in rubric.domains:
+        result = scores[domain.id]
+        item_scores = {i.id: i for i in result.items}
+        order = result.score if result.score is not None else -1.0
+        for item in domain.items:
+            full_id = f"{domain.id}.{item.id}"
+            score = item_scores[full_id].score
+            if score is None:
+                continue
+            for action in item.actions:
+                if score < action.trigger_below:
+                    planned.append(
+                        (
+                            (
+                                PRIORITY_ORDER[action.priority],
+                                order,
+                                score - action.trigger_below,
+                                action.id,
+                            ),
+                            PlannedAction(
+                                id=action.id,
+                                domain=domain.id,
+                                item=full_id,
+                                source="item",
+                                priority=action.priority,
+                                text=action.text,
+                                owner=action.owner,
+                                evidence=action.evidence or item.evidence,
+                                reason=f"team score {score:.0f} is below {action.trigger_below:g}",
+                            ),
+                        )
+                    )
+        findings = rubric.finding_actions
+        if result.role_gaps and findings.role_gap is not None:
+            widest = max(result.role_gaps, key=lambda g: g.gap)
+            planned.append(
+                (
+                    (
+                        PRIORITY_ORDER[findings.role_gap.priority],
+                        order,
+                        -widest.gap,
+                        findings.role_gap.id,
+                    ),
+                    PlannedAction(
+                        id=f"{findings.role_gap.id}-{domain.id}",
+                        domain=domain.id,
+                        item=None,
+                        source="role-gap",
+                        priority=findings.role_gap.priority,
+                        text=findings.role_gap.text,
+                        owner=findings.role_gap.owner,
+                        evidence=findings.role_gap.evidence,
+                        reason=f"{len(result.role_gaps)} role gap(s); widest {widest.gap:.0f} "
+                        f"points between {widest.high.role} and {widest.low.role}",
+                    ),
+                )
+            )
+        if result.unsure and findings.unsure is not None:
+            planned.append(
+                (
+                    (
+                        PRIORITY_ORDER[findings.unsure.priority],
+                        order,
+                        -len(result.unsure),
+                        findings.unsure.id,
+                    ),
+                    PlannedAction(
+                        id=f"{findings.unsure.id}-{domain.id}",
+                        domain=domain.id,
+                        item=None,
+                        source="unsure",
+                        priority=findings.unsure.priority,
+                        text=findings.unsure.text,
+                        owner=findings.unsure.owner,
+                        evidence=findings.unsure.evidence,
+                        reason=f'many answered "don\'t know" on {len(result.unsure)} question(s)',
+                    ),
+                )
+            )
+    planned.sort(key=lambda pair: pair[0])
+    return [action for _, action in planned]
+
+
+def score_team(
+    rubric: Rubric,
+    responses: Sequence[Response],
+    *,
+    min_group: int = MIN_GROUP,
+    gap_threshold: float = GAP_THRESHOLD,
+    include_comments: bool = False,
+) -> TeamScore:
+    """Score one team's responses (all with the same team name)."""
+    if not responses:
+        raise ValueError("score_team needs at least one response")
+    ordered = sorted(responses, key=lambda r: (r.path, r.document))
+    scores = [score_respondent(rubric, r) for r in ordered]
+    domains = [
+        _score_domain(rubric, d, ordered, scores, min_group, gap_threshold) for d in rubric.domains
+    ]
+    role_counts = Counter(r.role for r in ordered)
+    shown = visible_groups(role_counts, min_group)
+    organisations = Counter(r.organisation for r in ordered if r.organisation)
+    dates = sorted(r.assessed.isoformat() for r in ordered if r.assessed)
+    context, disagreements = _team_context(rubric, ordered)
+    comments = (
+        [Comment(item=k, text=v) for r in ordered for k, v in sorted(r.comments.items())]
+        if include_comments
+        else []
+    )
+    return TeamScore(
+        team=ordered[0].team,
+        organisation=min(organisations, key=lambda o: (-organisations[o], o))
+        if organisations
+        else None,
+        respondents=len(ordered),
+        roles={
+            role: (role_counts[role] if role in shown else None)
+            for role in rubric.role_ids
+            if role_counts[role]
+        },
+        assessed=(dates[0], dates[-1]) if dates else None,
+        context=context,
+        context_disagreements=disagreements,
+        overall=_overall(rubric, domains),
+        domains=domains,
+        actions=_actions(rubric, domains),
+        comments=comments,
+    )
+
+
+def score_organisations(
+    rubric: Rubric,
+    teams: Mapping[str, Sequence[Response]],
+    *,
+    min_group: int = MIN_GROUP,
+    gap_threshold: float = GAP_THRESHOLD,
+) -> list[OrganisationScore]:
+    """Pool role groups across each organisation's teams (two or more) to find role gaps."""
+    by_org: dict[str, list[Response]] = defaultdict(list)
+    team_names: dict[str, set[str]] = defaultdict(set)
+    for name, responses in teams.items():
+        for response in responses:
+            if response.organisation:
+                by_org[response.organisation].append(response)
+                team_names[response.organisation].add(name)
+    results = []
+    for org in sorted(by_org):
+        if len(team_names[org]) < 2:
+            continue
+        pooled = score_team(rubric, by_org[org], min_group=min_group, gap_threshold=gap_threshold)
+        results.append(
+            OrganisationScore(
+                organisation=org,
+                teams=sorted(team_names[org]),
+                respondents=pooled.respondents,
+                roles=pooled.roles,
+                role_gaps=[
+                    OrganisationGap(domain=d.id, gap=g) for d in pooled.domains for g in d.role_gaps
+                ],
+            )
+        )
+    return results
+
+
+def group_by_team(responses: Iterable[Response]) -> dict[str, list[Response]]:
+    """Responses keyed by team name, in a stable order."""
+    teams: dict[str, list[Response]] = defaultdict(list)
+    for response in responses:
+        teams[response.team].append(response)
+    return {name: teams[name] for name in sorted(teams, key=lambda t: (t.casefold(), t))}
+
+
+def file_errors(problems: Iterable[Problem]) -> list[FileError]:
+    """Problems in the JSON contract's shape."""
+    return [
+        FileError(
+            file=p.path,
+            line=p.line,
+            column=p.column,
+            message=f"{p.where}: {p.message}" if p.where else p.message,
+        )
+        for p in problems
+    ]
+
+
+def build_score_report(
+    rubric: Rubric,
+    responses: Sequence[Response],
+    problems: Sequence[Problem],
+    files: int,
+    *,
+    min_group: int = MIN_GROUP,
+    gap_threshold: float = GAP_THRESHOLD,
+    include_comments: bool = False,
+) -> ScoreReport:
+    """Score every team in a batch and gather the batch's errors and warnings."""
+    teams = group_by_team(responses)
+    return ScoreReport(
+        rubric=RubricRef(id=rubric.id, version=rubric.version, title=rubric.title),
+        settings=Settings(
+            min_group=min_group, gap_threshold=gap_threshold, unsure_share=UNSURE_SHARE
+        ),
+        files=files,
+        teams=[
+            score_team(
+                rubric,
+                team,
+                min_group=min_group,
+                gap_threshold=gap_threshold,
+                include_comments=include_comments,
+            )
+            for team in teams.values()
+        ],
+        organisations=score_organisations(
+            rubric, teams, min_group=min_group, gap_threshold=gap_threshold
+        ),
+        errors=file_errors(p for p in problems if p.severity == "error"),
+        warnings=file_errors(p for p in problems if p.severity == "warning"),
+    )
