@@ -47,7 +47,7 @@ TEAMS = [
         },
         "comments": {
             "expectations.threat-to-role": "Support workers worry the peer posts replace theirs.",
-            "distinctiveness.job-description": "Draft exists but has not been shared with the ward.",
+            "distinctiveness.job-description": "Draft exists but not shared with the ward.",
         },
     },
     {

@@ -201,11 +201,24 @@ MinGroupOption = Annotated[
 ]
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """Every problem on its own line: ``Error:`` or ``Warning:``, then file:line:col."""
+def print_problems(problems: list[Problem], max_warnings: int | None = None) -> None:
+    """Every problem on its own line: ``Error:`` or ``Warning:``, then file:line:col.
+
+    ``max_warnings`` caps the warnings shown, so a large batch's errors are not buried.
+    """
+    warnings = 0
     for problem in problems:
-        label = "[red]Error:[/red]" if problem.severity == "error" else "[yellow]Warning:[/yellow]"
-        err_console.print(f"{label} {escape(str(problem))}")
+        if problem.severity == "error":
+            err_console.print(f"[red]Error:[/red] {escape(str(problem))}")
+            continue
+        warnings += 1
+        if max_warnings is None or warnings <= max_warnings:
+            err_console.print(f"[yellow]Warning:[/yellow] {escape(str(problem))}")
+    if max_warnings is not None and warnings > max_warnings:
+        hidden = warnings - max_warnings
+        err_console.print(
+            f"… and {hidden} more warning(s); run peerready validate to see them all."
+        )
 
 
 def load_batch(paths: list[Path], rubric: Rubric, *, quiet: bool = False) -> LoadResult:
@@ -308,7 +321,7 @@ def score(
     rub = load_rubric_or_exit(rubric)
     with user_errors():
         result = load_batch(paths, rub)
-        print_problems(result.problems)
+        print_problems(result.problems, max_warnings=10)
         require_responses(result)
         report = build_score_report(
             rub, result.responses, result.problems, result.files, min_group=min_group

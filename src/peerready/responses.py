@@ -265,6 +265,14 @@ class Checker:
                 comments[key] = text
         if any(severity == "error" for _, _, severity in findings):
             return None, findings
+        if not any(a.kind != "blank" for a in answers.values()):
+            findings.append(
+                (
+                    ("answers",),
+                    "no answers given yet; this respondent adds nothing to scores",
+                    "warning",
+                )
+            )
         respondent_id = doc.respondent.id
         return (
             Response(
@@ -317,6 +325,8 @@ def check_text(text: str, path: str, checker: Checker) -> tuple[list[Response], 
     for index, (loc, message, severity) in pending:
         doc = located[index] if index < len(located) else None
         line, col = locate(doc, loc) if doc is not None else (None, None)
+        if line is None and not loc and len(docs) == 1:
+            line, col = 1, 1
         where = format_loc(loc)
         if len(docs) > 1 and not where:
             where = f"document {index + 1}"

@@ -12,7 +12,7 @@ import difflib
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -105,12 +105,12 @@ class Scale(Model):
     options: list[ScaleOption] = Field(min_length=2)
     non_scored: list[NonScoredOption] = []
 
-    @property
+    @cached_property
     def low(self) -> int:
         """Smallest scored value."""
         return min(o.value for o in self.options)
 
-    @property
+    @cached_property
     def high(self) -> int:
         """Largest scored value."""
         return max(o.value for o in self.options)
@@ -119,6 +119,10 @@ class Scale(Model):
         """Map a scored value to 0–100, flipped for reverse-worded items."""
         share = (value - self.low) / (self.high - self.low)
         return 100.0 * (1.0 - share if reverse else share)
+
+    def score_table(self, reverse: bool = False) -> dict[int, float]:
+        """Every scored value's 0–100 score, for scoring many answers quickly."""
+        return {o.value: self.normalise(o.value, reverse) for o in self.options}
 
     def allowed(self) -> list[str]:
         """Every accepted answer, for error messages and templates."""
@@ -287,6 +291,17 @@ class Rubric(Model):
     def items(self) -> dict[str, tuple[Domain, Item]]:
         """Every item by its full id, ``domain.item``, in rubric order."""
         return {f"{d.id}.{i.id}": (d, i) for d in self.domains for i in d.items}
+
+    @cached_property
+    def scoring_plan(self) -> dict[str, list[tuple[str, Item, dict[int, float]]]]:
+        """Per domain: each item's full id, the item, and its value → 0–100 table."""
+        return {
+            d.id: [
+                (f"{d.id}.{i.id}", i, self.scales_by_id[i.scale].score_table(i.reverse))
+                for i in d.items
+            ]
+            for d in self.domains
+        }
 
     @cached_property
     def scales_by_id(self) -> dict[str, Scale]:
@@ -536,8 +551,17 @@ def parse_rubric(text: str, path: str) -> Rubric:
 
 
 def load_rubric(name: str | Path = DEFAULT_RUBRIC) -> Rubric:
-    """Load and fully check a rubric by built-in id or path."""
+    """Load and fully check a rubric by built-in id or path (cached while the file is unchanged)."""
     path = resolve_rubric(name)
+    try:
+        stat = path.stat()
+    except OSError as err:
+        raise PeerreadyError(f"{name}: cannot read rubric: {err.strerror}") from err
+    return _load_rubric_cached(str(name), path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _load_rubric_cached(name: str, path: Path, mtime_ns: int, size: int) -> Rubric:
     try:
         text = read_text(path)
     except ProblemError as err:

@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from statistics import fmean, stdev, variance
+from dataclasses import dataclass
+from statistics import fmean
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -201,15 +202,22 @@ def r1(value: float) -> float:
     return round(value + 0.0, 1)
 
 
-def visible_groups(counts: Mapping[str, int], min_group: int) -> set[str]:
+def visible_groups(
+    counts: Mapping[str, int], min_group: int, allowed: set[str] | None = None
+) -> set[str]:
     """Role groups that may be shown without identifying anyone.
 
-    Groups under ``min_group`` are hidden. While the hidden groups together are still under
-    ``min_group`` (so the team total minus the shown groups would reveal them), the smallest shown
+    Groups under ``min_group`` are hidden, as is any group not in ``allowed`` (hidden at team
+    level, so never shown lower down). While the hidden groups together are still under
+    ``min_group`` (so the total minus the shown groups would reveal them), the smallest shown
     group is hidden too.
     """
     present = {role: n for role, n in counts.items() if n > 0}
-    shown = {role for role, n in present.items() if n >= min_group}
+    shown = {
+        role
+        for role, n in present.items()
+        if n >= min_group and (allowed is None or role in allowed)
+    }
     hidden_total = sum(n for role, n in present.items() if role not in shown)
     while 0 < hidden_total < min_group and shown:
         smallest = min(shown, key=lambda role: (present[role], role))
@@ -218,21 +226,32 @@ def visible_groups(counts: Mapping[str, int], min_group: int) -> set[str]:
     return shown
 
 
+def mean(values: Sequence[float]) -> float:
+    """Arithmetic mean (floats; statistics.fmean without the generality)."""
+    return math.fsum(values) / len(values)
+
+
+def sample_variance(values: Sequence[float]) -> float:
+    """Sample variance (n - 1), in plain floats: statistics.variance is exact but slow."""
+    centre = mean(values)
+    return math.fsum((v - centre) ** 2 for v in values) / (len(values) - 1)
+
+
 def rwg(values: Sequence[int], options: int) -> float | None:
     """Within-group agreement r_wg against a uniform null; None for fewer than two answers."""
     if len(values) < 2 or options < 2:
         return None
     expected = (options**2 - 1) / 12
-    return max(0.0, 1.0 - variance(values) / expected)
+    return max(0.0, 1.0 - sample_variance(values) / expected)
 
 
 def interval(scores: Sequence[float]) -> tuple[float, float] | None:
     """95% confidence interval for the mean, clipped to 0–100; None below two scores."""
     if len(scores) < 2:
         return None
-    mean = fmean(scores)
-    half = t95(len(scores) - 1) * stdev(scores) / math.sqrt(len(scores))
-    return (r1(max(0.0, mean - half)), r1(min(100.0, mean + half)))
+    centre = mean(scores)
+    half = t95(len(scores) - 1) * math.sqrt(sample_variance(scores) / len(scores))
+    return (r1(max(0.0, centre - half)), r1(min(100.0, centre + half)))
 
 
 def role_gap(
@@ -255,7 +274,8 @@ def role_gap(
 # --- respondent and team scoring -------------------------------------------------------------
 
 
-class RespondentScore(Out):
+@dataclass(frozen=True, slots=True)
+class RespondentScore:
     """One respondent's normalised item scores and domain scores."""
 
     role: str
@@ -267,22 +287,24 @@ def score_respondent(rubric: Rubric, response: Response) -> RespondentScore:
     """Normalise one respondent's answers and compute their domain scores."""
     items: dict[str, float] = {}
     domains: dict[str, float] = {}
-    for domain in rubric.domains:
-        applicable = [i for i in domain.items if i.applies(response.context)]
+    answers = response.answers
+    for domain_id, plan in rubric.scoring_plan.items():
         total = weight = 0.0
-        scored = 0
-        for item in applicable:
-            full_id = f"{domain.id}.{item.id}"
-            answer = response.answers.get(full_id)
-            if answer is None or answer.kind != "scored" or answer.value is None:
+        scored = applicable = 0
+        for full_id, item, table in plan:
+            if item.when and not item.applies(response.context):
                 continue
-            value = rubric.scales_by_id[item.scale].normalise(answer.value, item.reverse)
+            applicable += 1
+            answer = answers.get(full_id)
+            if answer is None or answer.value is None:
+                continue
+            value = table[answer.value]
             items[full_id] = value
             total += value * item.weight
             weight += item.weight
             scored += 1
-        if scored and scored * 2 >= len(applicable):
-            domains[domain.id] = total / weight
+        if scored and scored * 2 >= applicable:
+            domains[domain_id] = total / weight
     return RespondentScore(role=response.role, items=items, domains=domains)
 
 
@@ -316,6 +338,7 @@ def _score_item(
     scores: Sequence[RespondentScore],
     min_group: int,
     gap_threshold: float,
+    allowed: set[str],
 ) -> tuple[ItemScore, RoleGap | None, UnsureItem | None]:
     full_id = f"{domain.id}.{item.id}"
     kinds: Counter[str] = Counter()
@@ -332,7 +355,7 @@ def _score_item(
             raw.append(answer.value)
             by_role[response.role].append(score.items[full_id])
     values = [v for group in by_role.values() for v in group]
-    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group)
+    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group, allowed)
     means, gap = role_gap(by_role, shown, full_id, gap_threshold)
     agreement = rwg(raw, len(rubric.scales_by_id[item.scale].options))
     result = ItemScore(
@@ -364,13 +387,14 @@ def _score_domain(
     scores: Sequence[RespondentScore],
     min_group: int,
     gap_threshold: float,
+    allowed: set[str],
 ) -> DomainScore:
     items: list[ItemScore] = []
     gaps: list[RoleGap] = []
     unsure: list[UnsureItem] = []
     for item in domain.items:
         result, gap, hotspot = _score_item(
-            rubric, domain, item, responses, scores, min_group, gap_threshold
+            rubric, domain, item, responses, scores, min_group, gap_threshold, allowed
         )
         items.append(result)
         gaps += [gap] if gap else []
@@ -380,7 +404,7 @@ def _score_domain(
     for score in scores:
         if domain.id in score.domains:
             by_role[score.role].append(score.domains[domain.id])
-    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group)
+    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group, allowed)
     _, domain_gap = role_gap(by_role, shown, None, gap_threshold)
     if domain_gap:
         gaps.insert(0, domain_gap)
@@ -406,13 +430,13 @@ def _score_domain(
             interval=None,
             **common,
         )
-    mean = r1(fmean(domain_scores))
-    band = rubric.band_for(mean)
+    average = r1(fmean(domain_scores))
+    band = rubric.band_for(average)
     span = interval(domain_scores)
     top = max(b.max for b in rubric.bands)
     firm = span is not None and span[0] >= band.min and (span[1] < band.max or band.max == top)
     return DomainScore(
-        score=mean,
+        score=average,
         level=band.level,
         label=band.label,
         provisional=not firm,
@@ -432,14 +456,14 @@ def _overall(rubric: Rubric, domains: Sequence[DomainScore]) -> Overall:
             weakest_domain=None,
             held_back=False,
         )
-    mean = r1(fmean(d.score for d in scored if d.score is not None))
+    average = r1(fmean(d.score for d in scored if d.score is not None))
     weakest = min(scored, key=lambda d: (d.score, d.id))
-    band = rubric.band_for(mean)
+    band = rubric.band_for(average)
     weakest_band = rubric.band_for(weakest.score or 0.0)
     held_back = weakest_band.min < band.min
     chosen = weakest_band if held_back else band
     return Overall(
-        score=mean,
+        score=average,
         level=chosen.level,
         label=chosen.label,
         provisional=any(d.provisional for d in domains),
@@ -541,17 +565,29 @@ def score_team(
     min_group: int = MIN_GROUP,
     gap_threshold: float = GAP_THRESHOLD,
     include_comments: bool = False,
+    cache: dict[int, RespondentScore] | None = None,
 ) -> TeamScore:
-    """Score one team's responses (all with the same team name)."""
+    """Score one team's responses (all with the same team name).
+
+    ``cache`` (keyed by ``id(response)``) lets a batch score each respondent only once.
+    """
     if not responses:
         raise ValueError("score_team needs at least one response")
     ordered = sorted(responses, key=lambda r: (r.path, r.document))
-    scores = [score_respondent(rubric, r) for r in ordered]
-    domains = [
-        _score_domain(rubric, d, ordered, scores, min_group, gap_threshold) for d in rubric.domains
-    ]
+    if cache is None:
+        cache = {}
+    scores = []
+    for response in ordered:
+        key = id(response)
+        if key not in cache:
+            cache[key] = score_respondent(rubric, response)
+        scores.append(cache[key])
     role_counts = Counter(r.role for r in ordered)
     shown = visible_groups(role_counts, min_group)
+    domains = [
+        _score_domain(rubric, d, ordered, scores, min_group, gap_threshold, shown)
+        for d in rubric.domains
+    ]
     organisations = Counter(r.organisation for r in ordered if r.organisation)
     dates = sorted(r.assessed.isoformat() for r in ordered if r.assessed)
     context, disagreements = _team_context(rubric, ordered)
@@ -587,6 +623,7 @@ def score_organisations(
     *,
     min_group: int = MIN_GROUP,
     gap_threshold: float = GAP_THRESHOLD,
+    cache: dict[int, RespondentScore] | None = None,
 ) -> list[OrganisationScore]:
     """Pool role groups across each organisation's teams (two or more) to find role gaps."""
     by_org: dict[str, list[Response]] = defaultdict(list)
@@ -600,7 +637,9 @@ def score_organisations(
     for org in sorted(by_org):
         if len(team_names[org]) < 2:
             continue
-        pooled = score_team(rubric, by_org[org], min_group=min_group, gap_threshold=gap_threshold)
+        pooled = score_team(
+            rubric, by_org[org], min_group=min_group, gap_threshold=gap_threshold, cache=cache
+        )
         results.append(
             OrganisationScore(
                 organisation=org,
@@ -648,6 +687,7 @@ def build_score_report(
 ) -> ScoreReport:
     """Score every team in a batch and gather the batch's errors and warnings."""
     teams = group_by_team(responses)
+    cache: dict[int, RespondentScore] = {}
     return ScoreReport(
         rubric=RubricRef(id=rubric.id, version=rubric.version, title=rubric.title),
         settings=Settings(
@@ -661,11 +701,12 @@ def build_score_report(
                 min_group=min_group,
                 gap_threshold=gap_threshold,
                 include_comments=include_comments,
+                cache=cache,
             )
             for team in teams.values()
         ],
         organisations=score_organisations(
-            rubric, teams, min_group=min_group, gap_threshold=gap_threshold
+            rubric, teams, min_group=min_group, gap_threshold=gap_threshold, cache=cache
         ),
         errors=file_errors(p for p in problems if p.severity == "error"),
         warnings=file_errors(p for p in problems if p.severity == "warning"),
