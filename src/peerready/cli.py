@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .errors import Problem
     from .responses import LoadResult
     from .rubric import Rubric
+    from .scoring import ScoreReport
 
 app = typer.Typer(
     help="Assess how ready a mental-health team is to introduce peer workers.",
@@ -340,6 +341,131 @@ def score(
             else:
                 write_atomic(Path(out), text)
                 err_console.print(f"Wrote {escape(out)}")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def score_batch(
+    paths: list[Path],
+    rub: Rubric,
+    min_group: int,
+    *,
+    quiet: bool = False,
+    include_comments: bool = False,
+) -> tuple[ScoreReport, LoadResult]:
+    """Load and score a batch, or a ``scores.json`` written earlier by peerready."""
+    from .responses import require_responses
+    from .scoring import ScoreReport, build_score_report
+
+    if len(paths) == 1 and paths[0].suffix == ".json" and paths[0].is_file():
+        import pydantic
+
+        from .errors import PeerreadyError
+        from .responses import LoadResult
+
+        try:
+            saved = ScoreReport.model_validate_json(paths[0].read_bytes())
+        except (pydantic.ValidationError, OSError) as err:
+            raise PeerreadyError(f"{paths[0]}: not a peerready scores.json file") from err
+        if saved.rubric.id != rub.id:
+            raise PeerreadyError(
+                f"{paths[0]}: scored with rubric {saved.rubric.id!r}, not {rub.id!r}"
+            )
+        return saved, LoadResult([], [], saved.files)
+    result = load_batch(paths, rub, quiet=quiet)
+    print_problems(result.problems, max_warnings=10)
+    require_responses(result)
+    report = build_score_report(
+        rub,
+        result.responses,
+        result.problems,
+        result.files,
+        min_group=min_group,
+        include_comments=include_comments,
+    )
+    return report, result
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+    both = "both"
+
+
+@app.command()
+def report(
+    paths: PathsArgument,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the reports into.")],
+    rubric: RubricOption = "default",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        ReportFormat.both
+    ),
+    min_group: MinGroupOption = 3,
+    include_comments: Annotated[
+        bool,
+        typer.Option(
+            "--include-comments", help="Show respondents' free-text comments in the reports."
+        ),
+    ] = False,
+    baseline: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--baseline",
+            "-b",
+            help="Earlier answer files (or a scores.json) to compare with; repeat for several.",
+        ),
+    ] = None,
+) -> None:
+    """Write a report per team, a portfolio index and scores.json into a folder.
+
+    Example: peerready report examples/ --out reports/
+    """
+    from .report import write_reports
+
+    rub = load_rubric_or_exit(rubric)
+    with user_errors():
+        before = None
+        if baseline:
+            before, _ = score_batch(baseline, rub, min_group, quiet=True)
+        scores, result = score_batch(paths, rub, min_group, include_comments=include_comments)
+        formats = ["html", "md"] if fmt is ReportFormat.both else [fmt.value]
+        written = write_reports(
+            out,
+            rub,
+            scores,
+            formats=formats,
+            baseline=before,
+            include_comments=include_comments,
+        )
+    teams = len(scores.teams)
+    err_console.print(
+        f"Wrote {len(written)} file(s) for {teams} team(s) to {escape(str(out))}"
+        f" (open {escape(str(out / ('index.' + formats[0])))})"
+    )
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    baseline: Annotated[
+        Path, typer.Argument(help="Earlier answers: a folder, file or scores.json.")
+    ],
+    followup: Annotated[Path, typer.Argument(help="Later answers: a folder, file or scores.json.")],
+    rubric: RubricOption = "default",
+    min_group: MinGroupOption = 3,
+) -> None:
+    """Show each team's change per domain between two assessments.
+
+    Example: peerready compare responses-2026-05/ responses-2026-11/
+    """
+    from .display import print_comparison
+
+    rub = load_rubric_or_exit(rubric)
+    with user_errors():
+        before, _ = score_batch([baseline], rub, min_group, quiet=True)
+        after, result = score_batch([followup], rub, min_group, quiet=True)
+    print_comparison(out_console, rub, before, after)
     if result.errors:
         raise typer.Exit(1)
 

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .rubric import Rubric
-from .scoring import ScoreReport
+from .scoring import DomainScore, Overall, ScoreReport
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -89,3 +89,37 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
     if report.errors:
         files = len({e.file for e in report.errors})
         console.print(f"\n{len(report.errors)} problem(s) in {files} file(s) were skipped.")
+
+
+def print_comparison(
+    console: Console, rubric: Rubric, before: ScoreReport, after: ScoreReport
+) -> None:
+    """Per team and domain: baseline and follow-up scores and levels, and the change."""
+    earlier = {t.team: t for t in before.teams}
+    table = Table(title="Change since the baseline", title_justify="left", show_lines=True)
+    for column in ("team", "domain", "baseline", "follow-up", "change"):
+        table.add_column(column, justify="right" if column == "change" else "left")
+    for team in after.teams:
+        old = earlier.get(team.team)
+        rows: list[tuple[str, Overall | DomainScore | None, Overall | DomainScore]] = [
+            ("Overall", old.overall if old else None, team.overall)
+        ]
+        old_domains = {d.id: d for d in old.domains} if old else {}
+        rows += [(d.title, old_domains.get(d.id), d) for d in team.domains]
+        for number, (name, was, now) in enumerate(rows):
+            change = "no baseline"
+            if was is not None and was.score is not None and now.score is not None:
+                change = f"{now.score - was.score:+.0f}"
+                if was.level != now.level:
+                    change += f" ({escape(was.label)} → {escape(now.label)})"
+            table.add_row(
+                escape(team.team) if number == 0 else "",
+                escape(name),
+                _cell(was.score, was.label, was.provisional) if was else "—",
+                _cell(now.score, now.label, now.provisional),
+                change,
+            )
+    console.print(table)
+    missing = sorted(set(earlier) - {t.team for t in after.teams})
+    if missing:
+        console.print("In the baseline only: " + ", ".join(escape(m) for m in missing))

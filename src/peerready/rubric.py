@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property, lru_cache
@@ -253,7 +254,9 @@ class Reference(Model):
         """How the reference is cited: full details if verified, as the article cites it if not."""
         if not self.verified:
             return f"{self.cite} (cited in Gillard & Holley 2014; details not verified)"
-        parts = [f"{self.authors} ({self.year})" if self.authors else f"{self.cite}"]
+        # The evidence file sometimes notes what its source did not show, in brackets.
+        authors = re.sub(r"\s*\([^)]*\)", "", self.authors or "").strip()
+        parts = [f"{authors} ({self.year})" if authors else f"{self.cite}"]
         if self.title:
             parts.append(self.title.rstrip("."))
         if self.source:

@@ -1,0 +1,744 @@
+"""Reports: scores → ``ReportContext`` → Markdown or self-contained HTML.
+
+All arithmetic and wording choices happen here; the templates only loop and format. Every
+string from an answer file or rubric reaches the page as data: HTML is autoescaped, and the
+Markdown environment escapes every value it prints unless the value is marked safe here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from . import __version__
+from .rubric import Reference, Rubric
+from .scoring import (
+    INSUFFICIENT,
+    DomainScore,
+    OrganisationScore,
+    PlannedAction,
+    ScoreReport,
+    TeamScore,
+)
+
+STRENGTH: dict[str, str] = {
+    "systematic-review": "systematic review of randomised trials: the strongest design cited, "
+    "and it found no significant differences on most outcomes",
+    "review": "literature review: summarises other studies, mostly qualitative",
+    "quantitative": "quantitative study without randomisation: shows associations, not causes",
+    "qualitative": "qualitative study: explains experiences and mechanisms; not designed to "
+    "measure effects",
+    "consensus": "expert consensus: agreement among experts, not a test of effect",
+    "descriptive": "descriptive account of a programme, without comparison",
+    "theory": "organisational research or theory from outside peer work: a general principle "
+    "applied to peer workers by the article",
+    "guidance": "guidance: recommended practice, not a study",
+    "policy": "policy document: states intent, not evidence of effect",
+    "opinion": "argument or position paper: a view, not a study",
+}
+#: Evidence kinds from strongest to weakest, to describe an action by its best support.
+STRENGTH_ORDER = list(STRENGTH)
+
+METHOD = [
+    "Each scored answer is placed on a 0–100 scale (reverse-worded questions are flipped). "
+    '"Don\'t know", "not applicable" and blank answers are counted but never scored.',
+    "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
+    "count only if they answered at least half of the questions that apply to them there.",
+    "The team's domain score is the mean of its respondents' domain scores, with a 95% "
+    "confidence interval from their spread. A level is firm only when the whole interval lies in "
+    "one band; otherwise, and always with one respondent, it is provisional.",
+    "The overall score is the mean of the domain scores; its level is capped at the level of the "
+    "weakest domain, because one missing condition can undo the others.",
+    "Agreement is the r_wg index (James, Demaree & Wolf 1984): 1 when everyone answers alike, 0 "
+    "when answers are as spread as random ones; 0.7 or more is usually read as strong agreement.",
+    "A role gap is a difference of {gap:g} points or more between the average scores of two "
+    "role groups. Groups smaller than {min_group} are never shown, and another group is hidden "
+    "where the hidden ones could otherwise be worked out by subtraction.",
+    "Actions come from the rubric: each is raised when the team's score on its question falls "
+    'below a threshold set in the rubric; role gaps and clusters of "don\'t know" answers raise '
+    "actions of their own.",
+]
+CAVEAT = (
+    "This is a structured reflection aid built from a literature overview (Gillard & Holley "
+    "2014), not a validated psychometric instrument. Use the scores to start a conversation, "
+    "not to rank teams."
+)
+EVIDENCE_STATEMENT = (
+    "The evidence behind these questions is mostly qualitative: interviews and focus groups with "
+    "peer workers, their colleagues and managers, together with research on new roles in other "
+    "fields. It explains why peer roles succeed or struggle, but it does not measure how much "
+    "each condition matters. The one systematic review of randomised trials cited (Pitt 2013, 11 "
+    "trials) found no significant differences between services with and without peer workers on "
+    "most outcomes, apart from a small fall in emergency service use in two studies, and rated "
+    "the evidence low quality; it asked for clearer descriptions of what peer workers do. "
+    "References whose details could not be checked are cited as the article cites them."
+)
+
+
+# --- Markdown escaping -----------------------------------------------------------------------
+
+
+class MdSafe(str):
+    """A string already written as Markdown by this module (not from user input)."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~$])")
+_MD_BLOCK_START = re.compile(r"^([-+=]+|\d+[.)])(?=\s|$)")
+
+
+def md_escape(value: object) -> str:
+    """Make any text inert in Markdown: no links, images, HTML, emphasis, tables or new blocks."""
+    if isinstance(value, MdSafe):
+        return str(value)
+    text = " ".join(str(value).split())  # no line breaks, so no new blocks or headings
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # A value printed at the start of a line must not open a list or a setext heading.
+    text = _MD_BLOCK_START.sub(
+        lambda m: (
+            m.group(1)[:-1] + "\\" + m.group(1)[-1]
+            if m.group(1)[0].isdigit()
+            else "\\" + m.group(1)
+        ),
+        text,
+    )
+    # Break bare URLs so Markdown viewers do not turn them into live links.
+    return text.replace("://", ":\u200b//").replace("www.", "www\u200b.")
+
+
+def _finalize_md(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return md_escape(value)
+
+
+@lru_cache(maxsize=2)
+def environment(markdown: bool) -> Environment:
+    """Jinja environments: HTML autoescaped; Markdown escaped by ``finalize``."""
+    if markdown:
+        return Environment(
+            loader=PackageLoader("peerready"),
+            autoescape=False,
+            finalize=_finalize_md,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    return Environment(
+        loader=PackageLoader("peerready"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+# --- context ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A reference as a report shows it."""
+
+    key: str
+    cite: str
+    full: str
+    verified: bool
+    study_type: str
+    strength: str
+    caveat: str | None
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One question's result for strengths, gaps and hotspots."""
+
+    id: str
+    text: str
+    score: float | None
+    note: str
+
+
+@dataclass(frozen=True)
+class GapLine:
+    """A role gap in words."""
+
+    where: str
+    high: str
+    low: str
+    high_score: float
+    low_score: float
+    gap: float
+
+
+@dataclass(frozen=True)
+class Change:
+    """Change in one domain (or overall) since the baseline."""
+
+    before: float | None
+    after: float | None
+    delta: float | None
+    before_level: str
+    after_level: str
+    direction: str  # "up", "down", "same", "n/a"
+
+
+@dataclass(frozen=True)
+class DomainView:
+    """Everything a report shows about one domain."""
+
+    id: str
+    title: str
+    score: float | None
+    score_text: str
+    level: str
+    label: str
+    tone: str
+    provisional: bool
+    interval: str
+    respondents: int
+    coverage: int
+    agreement: str
+    summary: str
+    evidence: list[str]
+    strengths: list[ItemLine]
+    gaps: list[ItemLine]
+    role_gaps: list[GapLine]
+    unsure: list[ItemLine]
+    warnings: list[str]
+    change: Change | None
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action as the plan shows it."""
+
+    number: int
+    priority: str
+    text: str
+    owner: str
+    domain: str
+    reason: str
+    evidence: list[str]
+    strength: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of the inline SVG chart (all numbers, no text from input)."""
+
+    y: int
+    width: float
+    label_x: float
+    index: int
+
+
+@dataclass(frozen=True)
+class TeamReport:
+    """The context of one team's report."""
+
+    title: str
+    team: str
+    slug: str
+    organisation: str | None
+    dates: str
+    rubric: str
+    respondents: int
+    roles: list[tuple[str, str]]
+    suppressed_note: str | None
+    context: list[tuple[str, str]]
+    context_disagreements: list[str]
+    overall_score: str
+    overall_label: str
+    overall_tone: str
+    overall_provisional: bool
+    overall_note: str
+    overall_change: Change | None
+    first_actions: list[ActionView]
+    domains: list[DomainView]
+    bars: list[Bar]
+    band_lines: list[tuple[float, float, str]]
+    chart_height: int
+    chart_text: str
+    actions: list[ActionView]
+    references: list[Citation]
+    evidence_statement: str
+    method: list[str]
+    caveat: str
+    comments: list[tuple[str, str]]
+    include_comments: bool
+    baseline: bool
+    gap_threshold: float
+    version: str
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One team in the portfolio table."""
+
+    team: str
+    organisation: str
+    link: str
+    respondents: int
+    overall: str
+    overall_tone: str
+    cells: list[tuple[str, str]]  # (text, tone)
+    first_action: str
+    change: str
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The context of the portfolio index."""
+
+    title: str
+    rubric: str
+    domains: list[str]
+    rows: list[PortfolioRow]
+    files: int
+    respondents: int
+    errors: int
+    error_files: int
+    warnings: int
+    organisations: list[tuple[str, list[GapLine]]]
+    min_group: int
+    baseline: bool
+    caveat: str
+    version: str
+    extension: str
+    errors_list: list[str] = field(default_factory=list)
+
+
+def slugify(name: str, taken: set[str]) -> str:
+    """A safe, unique file stem for a team name: ``[a-z0-9-]``, never a reserved name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "team"
+    if slug in {"index", "scores", "con", "prn", "aux", "nul"} or re.fullmatch(
+        r"(com|lpt)[0-9]", slug
+    ):
+        slug = f"{slug}-team"
+    candidate, number = slug, 2
+    while candidate in taken:
+        candidate, number = f"{slug}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def team_slugs(report: ScoreReport) -> dict[str, str]:
+    """File stems for every team, assigned in report order so they are stable."""
+    taken: set[str] = set()
+    return {team.team: slugify(team.team, taken) for team in report.teams}
+
+
+def _tone(rubric: Rubric, level: str) -> str:
+    """A CSS tone for a level, by its band's position; colour is never the only signal."""
+    if level == INSUFFICIENT:
+        return "none"
+    ordered = [b.level for b in sorted(rubric.bands, key=lambda b: b.min)]
+    if level not in ordered:
+        return "none"
+    position = ordered.index(level)
+    if position == 0:
+        return "low"
+    return "high" if position == len(ordered) - 1 else "mid"
+
+
+def _fmt(score: float | None) -> str:
+    return "—" if score is None else f"{score:.0f}"
+
+
+def citation(key: str, ref: Reference) -> Citation:
+    """How a report cites one reference."""
+    return Citation(
+        key=key,
+        cite=ref.cite,
+        full=ref.citation,
+        verified=ref.verified,
+        study_type=ref.study_type,
+        strength=STRENGTH.get(ref.kind, ref.kind),
+        caveat=ref.caveat,
+    )
+
+
+def _strongest(rubric: Rubric, keys: Iterable[str]) -> str:
+    kinds = [rubric.references[k].kind for k in keys if k in rubric.references]
+    if not kinds:
+        return "no evidence cited"
+    best = min(kinds, key=STRENGTH_ORDER.index)
+    return STRENGTH[best].split(":")[0]
+
+
+def _change(before: float | None, after: float | None, b_label: str, a_label: str) -> Change:
+    if before is None or after is None:
+        return Change(before, after, None, b_label, a_label, "n/a")
+    delta = round(after - before, 1)
+    direction = "up" if delta > 0 else "down" if delta < 0 else "same"
+    return Change(before, after, delta, b_label, a_label, direction)
+
+
+def _role(rubric: Rubric, role: str) -> str:
+    return rubric.role_label(role)
+
+
+def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | None) -> DomainView:
+    domain = next(d for d in rubric.domains if d.id == result.id)
+    texts = {f"{domain.id}.{i.id}": i.text for i in domain.items}
+    scored = [i for i in result.items if i.score is not None]
+    top_band = max(rubric.bands, key=lambda b: b.min)
+    low_band = min(rubric.bands, key=lambda b: b.min)
+    strengths = [
+        ItemLine(i.id, texts[i.id], i.score, f"{i.score:.0f}")
+        for i in sorted(scored, key=lambda i: (-(i.score or 0), i.id))
+        if (i.score or 0) >= top_band.min
+    ][:3]
+    gaps = [
+        ItemLine(i.id, texts[i.id], i.score, f"{i.score:.0f}")
+        for i in sorted(scored, key=lambda i: (i.score or 0, i.id))
+        if (i.score or 0) < low_band.max
+    ][:4]
+    role_gaps = [
+        GapLine(
+            where=texts[g.item] if g.item else "the domain as a whole",
+            high=_role(rubric, g.high.role),
+            low=_role(rubric, g.low.role),
+            high_score=g.high.score,
+            low_score=g.low.score,
+            gap=g.gap,
+        )
+        for g in result.role_gaps
+    ]
+    unsure = [
+        ItemLine(u.item, texts[u.item], None, f"{u.unsure} of {u.asked} did not know")
+        for u in result.unsure
+    ]
+    warnings = []
+    if result.score is None:
+        warnings.append(
+            "Not enough answers to score this domain: no respondent answered at least half of "
+            "its questions."
+        )
+    if result.coverage < 0.8 and result.score is not None:
+        warnings.append(
+            f"Only {result.coverage:.0%} of the expected answers were given; treat the score "
+            "with caution."
+        )
+    if result.provisional and result.score is not None:
+        warnings.append(
+            "The level is provisional: too few respondents, or answers too spread out, to be "
+            "sure which band the team is in."
+        )
+    change = None
+    if baseline is not None:
+        change = _change(baseline.score, result.score, baseline.label, result.label)
+    return DomainView(
+        id=result.id,
+        title=result.title,
+        score=result.score,
+        score_text=_fmt(result.score),
+        level=result.level,
+        label=result.label,
+        tone=_tone(rubric, result.level),
+        provisional=result.provisional,
+        interval=f"{result.interval[0]:.0f}–{result.interval[1]:.0f}" if result.interval else "—",
+        respondents=result.respondents,
+        coverage=round(result.coverage * 100),
+        agreement="—" if result.agreement is None else f"{result.agreement:.2f}",
+        summary=domain.summary,
+        evidence=[rubric.references[k].cite for k in domain.evidence if k in rubric.references],
+        strengths=strengths,
+        gaps=gaps,
+        role_gaps=role_gaps,
+        unsure=unsure,
+        warnings=warnings,
+        change=change,
+    )
+
+
+def _action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[ActionView]:
+    """Actions as the plan shows them; the same action raised in several domains is one line."""
+    titles = {d.id: d.title for d in rubric.domains}
+    merged: dict[str, list[PlannedAction]] = {}
+    for action in actions:
+        merged.setdefault(action.text, []).append(action)
+    views = []
+    for number, group in enumerate(merged.values(), start=1):
+        first = group[0]
+        evidence = list(dict.fromkeys(k for a in group for k in a.evidence))
+        views.append(
+            ActionView(
+                number=number,
+                priority=first.priority,
+                text=first.text,
+                owner=first.owner,
+                domain="; ".join(titles.get(a.domain, a.domain) for a in group),
+                reason="; ".join(a.reason for a in group),
+                evidence=[rubric.references[k].cite for k in evidence if k in rubric.references],
+                strength=_strongest(rubric, evidence),
+            )
+        )
+    return views
+
+
+def build_team_context(
+    rubric: Rubric,
+    team: TeamScore,
+    *,
+    slug: str,
+    min_group: int,
+    gap_threshold: float,
+    baseline: TeamScore | None = None,
+    include_comments: bool = False,
+    compared: bool = False,
+) -> TeamReport:
+    """Everything a team report shows, computed once for both formats."""
+    base_domains = {d.id: d for d in baseline.domains} if baseline else {}
+    domains = [_domain_view(rubric, d, base_domains.get(d.id)) for d in team.domains]
+    actions = _action_views(rubric, team.actions)
+    cited: list[str] = []
+    for key in ["gillard2014apt", *[k for d in rubric.domains for k in d.evidence]] + [
+        k for a in team.actions for k in a.evidence
+    ]:
+        if key in rubric.references and key not in cited:
+            cited.append(key)
+    if "pitt2013" in rubric.references and "pitt2013" not in cited:
+        cited.append("pitt2013")
+    references = sorted(
+        (citation(k, rubric.references[k]) for k in cited), key=lambda c: (c.cite, c.key)
+    )
+    hidden = [_role(rubric, r) for r, n in team.roles.items() if n is None]
+    roles = [
+        (_role(rubric, r), str(n) if n is not None else "hidden") for r, n in team.roles.items()
+    ]
+    overall = team.overall
+    if overall.score is None:
+        note = "Not enough answers to give an overall level."
+    elif overall.held_back:
+        weakest = next(d.title for d in team.domains if d.id == overall.weakest_domain)
+        note = (
+            f"Held back by {weakest}: the average across domains would be higher, but one "
+            "missing condition can undo the others."
+        )
+    else:
+        note = "The average of the four domain scores."
+    overall_change = None
+    if baseline is not None:
+        overall_change = _change(
+            baseline.overall.score, overall.score, baseline.overall.label, overall.label
+        )
+    bar_height, gap_px, top = 28, 14, 8
+    bars = [
+        Bar(
+            y=top + i * (bar_height + gap_px),
+            width=round((d.score or 0) * 4, 1),
+            label_x=round((d.score or 0) * 4 + 6, 1),
+            index=i,
+        )
+        for i, d in enumerate(team.domains)
+    ]
+    band_lines = [
+        (round(b.min * 4, 1), round((b.min + b.max) * 2, 1), b.label)
+        for b in sorted(rubric.bands, key=lambda b: b.min)
+    ]
+    chart_text = (
+        "Bar chart of domain scores out of 100: "
+        + "; ".join(f"{d.title} {_fmt(d.score)} ({d.label})" for d in team.domains)
+        + ". The same numbers are in the table below."
+    )
+    dates = ""
+    if team.assessed:
+        first, last = team.assessed
+        dates = first if first == last else f"{first} to {last}"
+    comments = [(c.item, c.text) for c in team.comments] if include_comments else []
+    return TeamReport(
+        title=f"Peer worker readiness: {team.team}",
+        team=team.team,
+        slug=slug,
+        organisation=team.organisation,
+        dates=dates or "not given",
+        rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
+        respondents=team.respondents,
+        roles=roles,
+        suppressed_note=(
+            f"Counts and breakdowns for {', '.join(hidden)} are hidden to protect groups "
+            f"smaller than {min_group}."
+            if hidden
+            else None
+        ),
+        context=[
+            (
+                rubric.context_by_id[q].text,
+                next(o.label for o in rubric.context_by_id[q].options if o.id == a),
+            )
+            for q, a in team.context.items()
+        ],
+        context_disagreements=team.context_disagreements,
+        overall_score=_fmt(overall.score),
+        overall_label=overall.label,
+        overall_tone=_tone(rubric, overall.level),
+        overall_provisional=overall.provisional,
+        overall_note=note,
+        overall_change=overall_change,
+        first_actions=actions[:5],
+        domains=domains,
+        bars=bars,
+        band_lines=band_lines,
+        chart_height=top * 2 + len(bars) * (bar_height + gap_px),
+        chart_text=chart_text,
+        actions=actions,
+        references=references,
+        evidence_statement=EVIDENCE_STATEMENT,
+        method=[m.format(gap=gap_threshold, min_group=min_group) for m in METHOD],
+        caveat=CAVEAT,
+        comments=comments,
+        include_comments=include_comments,
+        baseline=compared,
+        gap_threshold=gap_threshold,
+        version=__version__,
+    )
+
+
+def build_portfolio_context(
+    rubric: Rubric,
+    report: ScoreReport,
+    slugs: Mapping[str, str],
+    *,
+    extension: str,
+    baseline: ScoreReport | None = None,
+) -> Portfolio:
+    """The portfolio across teams, ordered by need (lowest overall score first)."""
+    base = {t.team: t for t in baseline.teams} if baseline else {}
+
+    def need(team: TeamScore) -> tuple[float, str]:
+        return (team.overall.score if team.overall.score is not None else -1.0, team.team)
+
+    rows = []
+    for team in sorted(report.teams, key=need):
+        before = base.get(team.team)
+        change = ""
+        if baseline is not None:
+            if before is None or before.overall.score is None or team.overall.score is None:
+                change = "no baseline"
+            else:
+                delta = team.overall.score - before.overall.score
+                change = f"{delta:+.0f}"
+        rows.append(
+            PortfolioRow(
+                team=team.team,
+                organisation=team.organisation or "",
+                link=f"{slugs[team.team]}.{extension}",
+                respondents=team.respondents,
+                overall=f"{_fmt(team.overall.score)} {team.overall.label}",
+                overall_tone=_tone(rubric, team.overall.level),
+                cells=[
+                    (
+                        f"{_fmt(d.score)} {d.label}"
+                        + (" (provisional)" if d.provisional and d.score is not None else ""),
+                        _tone(rubric, d.level),
+                    )
+                    for d in team.domains
+                ],
+                first_action=team.actions[0].text if team.actions else "",
+                change=change,
+            )
+        )
+    organisations = [(org.organisation, _org_gaps(rubric, org)) for org in report.organisations]
+    return Portfolio(
+        title=f"Peer worker readiness: portfolio of {len(report.teams)} team(s)",
+        rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
+        domains=[d.title for d in rubric.domains],
+        rows=rows,
+        files=report.files,
+        respondents=sum(t.respondents for t in report.teams),
+        errors=len(report.errors),
+        error_files=len({e.file for e in report.errors}),
+        warnings=len(report.warnings),
+        organisations=[(name, gaps) for name, gaps in organisations if gaps],
+        min_group=report.settings.min_group,
+        baseline=baseline is not None,
+        caveat=CAVEAT,
+        version=__version__,
+        extension=extension,
+        errors_list=[
+            f"{e.file}:{e.line}: {e.message}" if e.line else f"{e.file}: {e.message}"
+            for e in report.errors[:50]
+        ],
+    )
+
+
+def _org_gaps(rubric: Rubric, org: OrganisationScore) -> list[GapLine]:
+    titles = {d.id: d.title for d in rubric.domains}
+    texts = {k: i.text for k, (_, i) in rubric.items.items()}
+    return [
+        GapLine(
+            where=texts[g.gap.item] if g.gap.item else f"{titles[g.domain]} as a whole",
+            high=_role(rubric, g.gap.high.role),
+            low=_role(rubric, g.gap.low.role),
+            high_score=g.gap.high.score,
+            low_score=g.gap.low.score,
+            gap=g.gap.gap,
+        )
+        for g in org.role_gaps
+        if g.gap.item is None
+    ]
+
+
+def render(template: str, context: object) -> str:
+    """Render ``team`` or ``index`` as ``html`` or ``md``: ``render("team.j2.html", ctx)``."""
+    markdown = template.endswith(".md")
+    return environment(markdown).get_template(template).render(r=context)
+
+
+def write_reports(
+    out: Path,
+    rubric: Rubric,
+    report: ScoreReport,
+    *,
+    formats: Sequence[str] = ("html", "md"),
+    baseline: ScoreReport | None = None,
+    include_comments: bool = False,
+) -> list[Path]:
+    """Write every team's report, the portfolio index and ``scores.json`` into ``out``.
+
+    Each file is written atomically, so an existing report is replaced only by a complete one.
+    File names come from ``slugify`` and never leave ``out``.
+    """
+    from .export import to_json
+    from .outputs import write_atomic
+
+    slugs = team_slugs(report)
+    base = {t.team: t for t in baseline.teams} if baseline else {}
+    written: list[Path] = []
+    for team in report.teams:
+        context = build_team_context(
+            rubric,
+            team,
+            slug=slugs[team.team],
+            min_group=report.settings.min_group,
+            gap_threshold=report.settings.gap_threshold,
+            baseline=base.get(team.team),
+            include_comments=include_comments,
+            compared=baseline is not None,
+        )
+        for fmt in formats:
+            path = out / f"{slugs[team.team]}.{fmt}"
+            write_atomic(path, render(f"team.j2.{fmt}", context))
+            written.append(path)
+    for fmt in formats:
+        portfolio = build_portfolio_context(rubric, report, slugs, extension=fmt, baseline=baseline)
+        path = out / f"index.{fmt}"
+        write_atomic(path, render(f"index.j2.{fmt}", portfolio))
+        written.append(path)
+    path = out / "scores.json"
+    write_atomic(path, to_json(report))
+    written.append(path)
+    return written
