@@ -1,0 +1,282 @@
+"""Reports regenerate byte for byte, hostile text stays inert, files stay in --out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peerready.cli import app
+from peerready.report import md_escape, slugify
+
+from .conftest import ROOT
+
+EXAMPLES = ROOT / "examples"
+
+HOSTILE_TEAM = (
+    '<script>alert("team")</script> [click](http://evil.example) '
+    '![img](http://evil.example/x.png) =HYPERLINK("http://evil.example") | # Heading'
+)
+HOSTILE_ORG = "=1+1 <b>bold</b> @SUM(A1)"
+HOSTILE_COMMENT = "<img src=x onerror=alert(1)> **bold** [link](javascript:alert(1)) -2+3 {{ 7*7 }}"
+
+
+def answer(
+    team: str,
+    n: int,
+    role: str,
+    value: int,
+    *,
+    comment: str | None = None,
+    organisation: str = HOSTILE_ORG,
+) -> str:
+    lines = [
+        "rubric: peer-worker-readiness",
+        f"team: {json.dumps(team)}",
+        f"organisation: {json.dumps(organisation)}",
+        "assessed: 2026-11-01",
+        "respondent:",
+        f"  role: {role}",
+        f"  id: H{n:02d}",
+        "context:",
+        "  employment-model: additional",
+        "  employer: trust",
+        "  setting: community",
+        "  stage: established",
+        "answers:",
+    ]
+    from peerready.rubric import load_rubric
+
+    rubric = load_rubric()
+    context = {"employment-model": "additional", "employer": "trust", "stage": "established"}
+    for full_id, (_, item) in rubric.items.items():
+        if item.applies(context):
+            scale = rubric.scales_by_id[item.scale]
+            lines.append(f"  {full_id}: {min(scale.high, max(scale.low, value))}")
+    if comment:
+        lines += ["comments:", f"  general: {json.dumps(comment)}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def hostile_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"p{n}.yaml").write_text(answer(HOSTILE_TEAM, n, "peer-worker", 1))
+        (folder / f"m{n}.yaml").write_text(
+            answer(HOSTILE_TEAM, n + 10, "manager", 4, comment=HOSTILE_COMMENT)
+        )
+    return folder
+
+
+class TagCollector(HTMLParser):
+    """Every start tag and attribute the browser would see."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_example_reports_regenerate_identically(
+    runner: CliRunner, tmp_path: Path, update_golden: bool
+) -> None:
+    out = EXAMPLES / "reports" if update_golden else tmp_path / "reports"
+    result = runner.invoke(app, ["report", str(EXAMPLES), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    if update_golden:
+        return
+    expected = sorted(p.name for p in (EXAMPLES / "reports").iterdir())
+    assert sorted(p.name for p in out.iterdir()) == expected
+    for name in expected:
+        assert (out / name).read_bytes() == (EXAMPLES / "reports" / name).read_bytes(), (
+            f"{name} differs: run pytest --update-golden if the change is intended"
+        )
+
+
+def test_report_contents_a_commissioner_needs() -> None:
+    html = (EXAMPLES / "reports" / "northgate-community-mental-health-team.html").read_text()
+    for needle in [
+        "Overall readiness:",
+        "What to do first",
+        "Readiness by domain",
+        "Where roles see it differently",
+        "Action plan",
+        "The evidence and how strong it is",
+        "How the scores were made",
+        "not a validated psychometric instrument",
+        "Pitt V, Lowe D",  # verified: full citation
+        "Bach 2000 (cited in Gillard &amp; Holley 2014; details not verified)",
+        "<svg",
+        'role="img"',
+    ]:
+        assert needle in html, needle
+    assert "<script" not in html and "http://" not in html.replace(
+        'xmlns="http://www.w3.org/2000/svg"', ""
+    )
+    # Comments are left out unless asked for.
+    assert "cannot get into the team office" not in html
+
+
+def test_unverified_references_carry_no_title_or_doi_in_reports() -> None:
+    from peerready.rubric import load_rubric
+
+    rubric = load_rubric()
+    text = (EXAMPLES / "reports" / "ward-7-acute-admissions.md").read_text()
+    for ref in rubric.references.values():
+        if not ref.verified:
+            line = next((ln for ln in text.splitlines() if ln.startswith(f"- {ref.cite}")), None)
+            if line is not None:
+                assert "doi:" not in line and "details not verified" in line
+
+
+def test_hostile_text_is_inert_in_every_format(
+    runner: CliRunner, hostile_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["report", str(hostile_dir), "--out", str(out), "--include-comments"]
+    )
+    assert result.exit_code == 0, result.output
+    (html_path,) = [p for p in out.glob("*.html") if p.name != "index.html"]
+    assert html_path.parent == out
+    for page in [html_path, out / "index.html"]:
+        parser = TagCollector()
+        parser.feed(page.read_text())
+        tags = {tag for tag, _ in parser.tags}
+        assert not tags & {"script", "img", "iframe", "object", "b"}, tags
+        assert all(not any(k.startswith("on") for k in attrs) for _, attrs in parser.tags)
+        links = [attrs.get("href") for tag, attrs in parser.tags if tag == "a"]
+        assert all(h and not h.startswith(("http", "javascript")) for h in links), links
+        assert "&lt;script&gt;" in page.read_text()
+    html = html_path.read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "{{ 7*7 }}" in html  # comment text is never compiled as a template
+    for page in out.glob("*.md"):
+        text = page.read_text()
+        live_links = re.findall(r"(?<!\\)\]\(", text.replace("](" + html_path.stem + ".md)", ""))
+        assert not live_links
+        assert not re.findall(r"(?<!\\)<", text), "raw HTML would reach a Markdown viewer"
+        assert "\\[click\\]" in text or page.name == "index.md"
+    index_md = (out / "index.md").read_text()
+    assert f"]({html_path.stem}.md)" in index_md and "\\[click\\]" in index_md
+    # CSV: formula-looking cells are neutralised; JSON: strings survive intact.
+    csv_result = runner.invoke(app, ["score", str(hostile_dir), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(csv_result.stdout)))
+    assert rows[0]["organisation"] == "'" + HOSTILE_ORG
+    assert rows[0]["team"] == HOSTILE_TEAM  # starts with "<", not a formula character
+    scores = json.loads((out / "scores.json").read_text())
+    assert scores["teams"][0]["team"] == HOSTILE_TEAM
+
+
+def test_formula_team_name_is_neutralised_in_csv(runner: CliRunner, tmp_path: Path) -> None:
+    for n in range(2):
+        (tmp_path / f"f{n}.yaml").write_text(
+            answer(
+                '=HYPERLINK("http://evil.example","x")', n, "clinician", 3, organisation="+44 trust"
+            )
+        )
+    result = runner.invoke(app, ["score", str(tmp_path), "--format", "csv"])
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["team"].startswith("'=") and row["organisation"] == "'+44 trust"
+
+
+def test_markdown_escape() -> None:
+    assert md_escape("[x](http://e.example)") == "\\[x\\](http:\u200b//e.example)"
+    assert md_escape("1. item") == "1\\. item"
+    assert md_escape("- item") == "\\- item"
+    assert md_escape("a\n# heading") == "a \\# heading"
+    assert md_escape("0.73") == "0.73"
+    assert md_escape("<b>") == "\\<b\\>"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd", "etc-passwd"),
+        ("Team/North\\South", "team-north-south"),
+        ("index", "index-team"),
+        ("CON", "con-team"),
+        ("", "team"),
+        ("Équipe Crise Sud", "equipe-crise-sud"),
+        ("x" * 300, "x" * 60),
+    ],
+)
+def test_slugs_never_escape_the_output_folder(name: str, expected: str) -> None:
+    assert slugify(name, set()) == expected
+
+
+def test_slug_collisions_get_numbers() -> None:
+    taken: set[str] = set()
+    assert [slugify(n, taken) for n in ["Team A", "team-a", "TEAM  A"]] == [
+        "team-a",
+        "team-a-2",
+        "team-a-3",
+    ]
+
+
+def test_comments_only_with_include_comments(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "with"
+    runner.invoke(
+        app, ["report", str(EXAMPLES), "--out", str(out), "--include-comments", "--format", "md"]
+    )
+    text = (out / "northgate-community-mental-health-team.md").read_text()
+    assert "## Comments" in text and "cannot get into the team office" in text
+    assert not list(out.glob("*.html"))
+
+
+def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir()
+    after.mkdir()
+    for n in range(3):
+        (before / f"b{n}.yaml").write_text(answer("Team Z", n, "clinician", 1, organisation="O"))
+        (after / f"a{n}.yaml").write_text(answer("Team Z", n, "clinician", 3, organisation="O"))
+    out = tmp_path / "reports"
+    result = runner.invoke(
+        app, ["report", str(after), "--out", str(out), "--baseline", str(before)]
+    )
+    assert result.exit_code == 0, result.output
+    md = (out / "team-z.md").read_text()
+    assert "Since the baseline: \\+" in md or "Since the baseline: +" in md
+    assert "Since baseline" in md and "(Not yet ready → " in md
+    index = (out / "index.html").read_text()
+    assert "Change since baseline" in index
+    compared = runner.invoke(app, ["compare", str(before), str(after)], env={"COLUMNS": "160"})
+    assert compared.exit_code == 0, compared.output
+    assert "Team Z" in compared.stdout and "Not yet ready →" in compared.stdout
+    # A saved scores.json works as the baseline too.
+    again = runner.invoke(
+        app, ["compare", str(out / "scores.json"), str(after)], env={"COLUMNS": "160"}
+    )
+    assert again.exit_code == 0 and "+0" in again.stdout
+
+
+def test_reports_are_deterministic(runner: CliRunner, tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        runner.invoke(app, ["report", str(EXAMPLES), "--out", str(tmp_path / name)])
+    for path in (tmp_path / "one").iterdir():
+        assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()
+
+
+def test_report_with_bad_files_still_writes_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for n in range(2):
+        (folder / f"ok{n}.yaml").write_text(answer("Team Q", n, "clinician", 3, organisation="O"))
+    (folder / "bad.yaml").write_text("team: [broken\n")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(folder), "--out", str(out)])
+    assert result.exit_code == 1
+    assert (out / "team-q.html").is_file()
+    assert "1 problem(s) in 1 file(s)" in (out / "index.html").read_text()
+    assert "Traceback" not in result.output
