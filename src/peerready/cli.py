@@ -470,6 +470,56 @@ def compare(
         raise typer.Exit(1)
 
 
+@app.command()
+def assess(
+    rubric: RubricOption = "default",
+    file: Annotated[
+        Path, typer.Option("--file", "-f", help="Answer file to write, or to carry on with.")
+    ] = Path("peerready-answers.yaml"),
+    team: Annotated[str | None, typer.Option(help="Team name (asked if not given).")] = None,
+    role: Annotated[str | None, typer.Option(help="Your role (asked if not given).")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Organisation (optional).")] = None,
+    report_dir: Annotated[
+        Path | None, typer.Option("--report", help="Also write reports into this folder.")
+    ] = None,
+) -> None:
+    """Answer the questionnaire at a terminal; saved after every answer, resumable.
+
+    Example: peerready assess --file ward7-manager.yaml --team "Ward 7" --role manager
+    """
+    from .questionnaire import assess as run_assessment
+
+    rub = load_rubric_or_exit(rubric)
+    with user_errors():
+        try:
+            # Word-wrapped (not soft-wrapped) so questions read well in a narrow terminal.
+            console = Console(highlight=False)
+            finished = run_assessment(
+                rub, file, console, team=team, role=role, organisation=organisation
+            )
+        except KeyboardInterrupt:
+            err_console.print(
+                f"\nStopped. Your answers so far are saved in {escape(str(file))}; run the same "
+                "command again to carry on."
+            )
+            raise typer.Exit(130) from None
+        if not finished:
+            return
+        scores, _ = score_batch([file], rub, 3, quiet=True)
+        from .display import print_team_summary
+
+        print_team_summary(console, rub, scores)
+        if report_dir is not None:
+            from .report import write_reports
+
+            written = write_reports(report_dir, rub, scores)
+            console.print(f"Wrote {len(written)} report file(s) to {escape(str(report_dir))}.")
+        console.print(
+            f"Your answers are in {escape(str(file))}. Colleagues' files for the same team can be "
+            "scored together with: peerready report FOLDER --out reports/"
+        )
+
+
 def run() -> None:  # pragma: no cover - console entry point
     """Entry point that keeps Ctrl-C outside a command quiet too."""
     try:

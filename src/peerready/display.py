@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from .rubric import Rubric
@@ -123,3 +124,27 @@ def print_comparison(
     missing = sorted(set(earlier) - {t.team for t in after.teams})
     if missing:
         console.print("In the baseline only: " + ", ".join(escape(m) for m in missing))
+
+
+def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) -> None:
+    """After an assessment: each domain's score and level, then the first five actions."""
+    for team in report.teams:
+        console.print(f"\n[bold]Results for {escape(team.team)}[/bold]")
+        overall = team.overall
+        console.print(
+            f"Overall readiness: {escape(overall.label)}"
+            + (f" ({overall.score:.0f} out of 100)" if overall.score is not None else "")
+            + (" — provisional" if overall.provisional else "")
+        )
+        for domain in team.domains:
+            score = "no score" if domain.score is None else f"{domain.score:.0f}"
+            console.print(f"  {escape(domain.title)}: {score}, {escape(domain.label)}")
+        if team.actions:
+            console.print("\n[bold]What to do first[/bold]")
+            for number, action in enumerate(team.actions[:5], start=1):
+                console.print(Padding(f"{number}. {escape(action.text)}", (0, 0, 0, 2)))
+        if team.respondents == 1:
+            console.print(
+                "\nThese results reflect one person's answers. Ask colleagues in other roles to "
+                "answer too: differences between roles are findings in their own right."
+            )

@@ -50,6 +50,19 @@ EvidenceKind = Literal[
     "policy",
     "opinion",
 ]
+#: Short names for evidence kinds, for terminal help and plans.
+KIND_LABELS: dict[str, str] = {
+    "systematic-review": "systematic review",
+    "review": "literature review",
+    "quantitative": "quantitative study",
+    "qualitative": "qualitative study",
+    "consensus": "expert consensus",
+    "descriptive": "descriptive account",
+    "theory": "organisational theory",
+    "guidance": "guidance",
+    "policy": "policy document",
+    "opinion": "position paper",
+}
 #: The nine practice areas of organisational readiness toolkits; items tag the ones they cover.
 PracticeArea = Literal[
     "recruitment",
