@@ -192,6 +192,15 @@ PathsArgument = Annotated[
     list[Path],
     typer.Argument(help="Answer files, or folders searched for *.yaml and *.yml files."),
 ]
+MaxSizeOption = Annotated[
+    int,
+    typer.Option(
+        "--max-file-size",
+        min=1,
+        help="Largest answer file read, in bytes; bigger files are reported and skipped.",
+    ),
+]
+DEFAULT_MAX_SIZE = 1_000_000
 MinGroupOption = Annotated[
     int,
     typer.Option(
@@ -222,7 +231,9 @@ def print_problems(problems: list[Problem], max_warnings: int | None = None) -> 
         )
 
 
-def load_batch(paths: list[Path], rubric: Rubric, *, quiet: bool = False) -> LoadResult:
+def load_batch(
+    paths: list[Path], rubric: Rubric, *, quiet: bool = False, max_bytes: int = DEFAULT_MAX_SIZE
+) -> LoadResult:
     """Read a batch of answer files, with a progress bar on a terminal for large batches."""
     from .responses import find_answer_files, load_responses
 
@@ -231,12 +242,17 @@ def load_batch(paths: list[Path], rubric: Rubric, *, quiet: bool = False) -> Loa
         files, _ = find_answer_files(paths)
         show_progress = len(files) >= 200
     if not show_progress:
-        return load_responses(paths, rubric)
+        return load_responses(paths, rubric, max_bytes=max_bytes)
     from rich.progress import Progress
 
     with Progress(console=err_console, transient=True) as bar:
         task = bar.add_task("Reading answer files", total=len(files))
-        return load_responses(paths, rubric, progress=lambda done: bar.update(task, completed=done))
+        return load_responses(
+            paths,
+            rubric,
+            max_bytes=max_bytes,
+            progress=lambda done: bar.update(task, completed=done),
+        )
 
 
 @app.command()
@@ -272,6 +288,7 @@ def template(
 def validate(
     paths: PathsArgument,
     rubric: RubricOption = "default",
+    max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Check answer files and folders; print every problem with file and line; exit 1 if any.
 
@@ -279,7 +296,7 @@ def validate(
     """
     rub = load_rubric_or_exit(rubric)
     with user_errors():
-        result = load_batch(paths, rub)
+        result = load_batch(paths, rub, max_bytes=max_file_size)
     print_problems(result.problems)
     errors = len(result.errors)
     bad_files = len({p.path for p in result.errors})
@@ -309,6 +326,7 @@ def score(
         str, typer.Option("--out", "-o", help="Output file, or - for standard output.")
     ] = "-",
     min_group: MinGroupOption = 3,
+    max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Score answer files team by team; bad files are reported and skipped (exit 1).
 
@@ -321,7 +339,7 @@ def score(
 
     rub = load_rubric_or_exit(rubric)
     with user_errors():
-        result = load_batch(paths, rub)
+        result = load_batch(paths, rub, max_bytes=max_file_size)
         print_problems(result.problems, max_warnings=10)
         require_responses(result)
         report = build_score_report(
@@ -352,6 +370,7 @@ def score_batch(
     *,
     quiet: bool = False,
     include_comments: bool = False,
+    max_bytes: int = DEFAULT_MAX_SIZE,
 ) -> tuple[ScoreReport, LoadResult]:
     """Load and score a batch, or a ``scores.json`` written earlier by peerready."""
     from .responses import require_responses
@@ -372,7 +391,7 @@ def score_batch(
                 f"{paths[0]}: scored with rubric {saved.rubric.id!r}, not {rub.id!r}"
             )
         return saved, LoadResult([], [], saved.files)
-    result = load_batch(paths, rub, quiet=quiet)
+    result = load_batch(paths, rub, quiet=quiet, max_bytes=max_bytes)
     print_problems(result.problems, max_warnings=10)
     require_responses(result)
     report = build_score_report(
@@ -407,6 +426,7 @@ def report(
             "--include-comments", help="Show respondents' free-text comments in the reports."
         ),
     ] = False,
+    max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     baseline: Annotated[
         list[Path] | None,
         typer.Option(
@@ -426,8 +446,10 @@ def report(
     with user_errors():
         before = None
         if baseline:
-            before, _ = score_batch(baseline, rub, min_group, quiet=True)
-        scores, result = score_batch(paths, rub, min_group, include_comments=include_comments)
+            before, _ = score_batch(baseline, rub, min_group, quiet=True, max_bytes=max_file_size)
+        scores, result = score_batch(
+            paths, rub, min_group, include_comments=include_comments, max_bytes=max_file_size
+        )
         formats = ["html", "md"] if fmt is ReportFormat.both else [fmt.value]
         written = write_reports(
             out,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input file, in the shape editors make clickable."""
 
@@ -16,6 +16,10 @@ class Problem:
     message: str = ""
     #: "error" skips the document or file; "warning" is reported and changes nothing.
     severity: str = "error"
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """File, then position (unknown positions first), then text: a stable report order."""
+        return (self.path, self.line or 0, self.column or 0, self.where, self.message)
 
     def __str__(self) -> str:
         location = self.path
@@ -35,5 +39,5 @@ class InvalidFileError(PeerreadyError):
     """A file failed validation; carries every problem found in one pass."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.column or 0))
+        self.problems = sorted(problems, key=Problem.sort_key)
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +32,8 @@ from .yamlio import (
 AnswerKind = Literal["scored", "unsure", "not-applicable", "blank"]
 #: Files above this count are parsed in worker processes, one per core.
 PARALLEL_THRESHOLD = 400
+#: Problems listed per file; a file with 10,000 bad keys should not bury the rest of a batch.
+MAX_PROBLEMS_PER_FILE = 20
 
 
 class _Doc(BaseModel):
@@ -56,8 +59,10 @@ class ResponseDoc(_Doc):
     organisation: str | None = Field(default=None, max_length=200)
     assessed: date | None = None
     respondent: RespondentDoc
-    context: dict[str, str | None] = {}
-    answers: dict[str, int | str | None] = {}
+    # Answer values are checked against each item's scale by the rubric, not here, so that
+    # every bad answer in a file is reported in one pass with its allowed values.
+    context: dict[str, object] = {}
+    answers: dict[str, object] = {}
     comments: dict[str, str | None] = {}
 
     @field_validator("context", "answers", "comments", mode="before")
@@ -157,7 +162,15 @@ class Checker:
         try:
             doc = ResponseDoc.model_validate(raw)
         except ValidationError as err:
+            seen: set[tuple[str | int, ...]] = set()
             for detail in err.errors(include_url=False):
+                # Union members ("int", "str") are pydantic's detail, not the user's.
+                loc = tuple(
+                    p for p in detail["loc"] if p not in {"int", "str", "none", "bool", "date"}
+                )
+                if loc in seen:
+                    continue
+                seen.add(loc)
                 message = detail["msg"]
                 if detail["type"] == "extra_forbidden":
                     message = "unknown key; expected one of " + ", ".join(ResponseDoc.model_fields)
@@ -167,7 +180,7 @@ class Checker:
                     message = "required key is missing"
                 elif detail["type"].startswith("date"):
                     message = "expected a date as YYYY-MM-DD"
-                findings.append((tuple(detail["loc"]), message, "error"))
+                findings.append((loc, message, "error"))
             return None, findings
         rubric = self.rubric
         if doc.rubric != rubric.id:
@@ -203,12 +216,12 @@ class Checker:
                 )
             elif answer is None or answer == "":
                 continue
-            elif answer not in self.context_options[qid]:
+            elif not isinstance(answer, str) or answer not in self.context_options[qid]:
                 options = sorted(self.context_options[qid])
                 findings.append(
                     (
                         ("context", qid),
-                        f"{answer!r} is not an answer to {qid!r}{suggest(answer, options)}; "
+                        f"{answer!r} is not an answer to {qid!r}{suggest(str(answer), options)}; "
                         f"expected one of {', '.join(options)}",
                         "error",
                     )
@@ -290,10 +303,11 @@ class Checker:
             findings,
         )
 
-    def _answer(self, scale_id: str, given: int | str | None) -> Answer | None:
+    def _answer(self, scale_id: str, given: object) -> Answer | None:
+        """The answer ``given`` means on this scale, or None if it is not one."""
         if given is None or (isinstance(given, str) and not given.strip()):
             return Answer("blank")
-        if isinstance(given, bool):
+        if isinstance(given, bool) or not isinstance(given, int | str):
             return None
         key = str(given) if isinstance(given, int) else _norm(given)
         return self.spellings[scale_id].get(key)
@@ -322,6 +336,8 @@ def check_text(text: str, path: str, checker: Checker) -> tuple[list[Response], 
     except ProblemError:
         located = []
     problems = []
+    hidden = max(0, len(pending) - MAX_PROBLEMS_PER_FILE)
+    pending = pending[:MAX_PROBLEMS_PER_FILE]
     for index, (loc, message, severity) in pending:
         doc = located[index] if index < len(located) else None
         line, col = locate(doc, loc) if doc is not None else (None, None)
@@ -331,6 +347,10 @@ def check_text(text: str, path: str, checker: Checker) -> tuple[list[Response], 
         if len(docs) > 1 and not where:
             where = f"document {index + 1}"
         problems.append(Problem(path, line, col, where, message, severity))
+    if hidden:
+        problems.append(
+            Problem(path, message=f"… and {hidden} more problem(s) in this file, not listed")
+        )
     return responses, problems
 
 
@@ -363,6 +383,11 @@ def find_answer_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]
     return sorted(files, key=str), problems
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the batch and reports it once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _check_many(args: tuple[Rubric, list[str], int]) -> list[tuple[list[Response], list[Problem]]]:
     rubric, names, max_bytes = args
     checker = Checker(rubric)
@@ -392,7 +417,7 @@ def load_responses(
         problems.extend(file_problems)
     responses, duplicates = _drop_duplicate_respondents(responses)
     problems.extend(duplicates)
-    return LoadResult(responses, sorted(problems), len(files))
+    return LoadResult(responses, sorted(problems, key=Problem.sort_key), len(files))
 
 
 def _run(
@@ -415,12 +440,17 @@ def _run(
     size = max(50, len(files) // (workers * 8))
     chunks = [[str(p) for p in files[i : i + size]] for i in range(0, len(files), size)]
     done = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
         for results in pool.map(_check_many, [(rubric, c, max_bytes) for c in chunks]):
             yield from results
             done += len(results)
             if progress is not None:
                 progress(done)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _drop_duplicate_respondents(

@@ -8,6 +8,7 @@ to explain any file that failed validation.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ MAX_FILE_BYTES = 1_000_000
 #: Flow brackets beyond this many route a file to the pure-Python parser, whose depth limit
 #: raises an error instead of crashing the process the way the C parser can.
 MAX_FLOW_BRACKETS = 500
+#: Block nesting needs no brackets ("- - - - x", "? ? ? x", deep indentation): a long run of
+#: spaces and indicators at the start of a line routes the file to the pure parser too.
+_DEEP_BLOCK = re.compile(r"^[ \t\-?:]{200,}", re.MULTILINE)
 #: Expanded nodes allowed per document: stops alias "billion laughs" documents being walked.
 MAX_NODES = 100_000
 
@@ -61,13 +65,20 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         raise ProblemError(Problem(str(path), message=f"cannot read file: {err.strerror}")) from err
     if size > max_bytes:
         raise ProblemError(
-            Problem(str(path), message=f"file is {size:,} bytes; the limit is {max_bytes:,}")
+            Problem(
+                str(path),
+                message=f"file is {size:,} bytes; the limit is {max_bytes:,} (see --max-file-size)",
+            )
         )
     try:
         raw = path.read_bytes()
     except OSError as err:
         raise ProblemError(Problem(str(path), message=f"cannot read file: {err.strerror}")) from err
-    if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProblemError(
+            Problem(str(path), 1, 1, message="file is UTF-16 text; save it as UTF-8 and try again")
+        )
+    if b"\x00" in raw[:8192]:
         raise ProblemError(Problem(str(path), message="this is a binary file, not YAML text"))
     try:
         text = raw.decode("utf-8-sig")
@@ -108,26 +119,64 @@ def yaml_problem(path: str, err: YAMLError) -> Problem:
     return Problem(path, message=f"invalid YAML: {message}")
 
 
+_DATE_LIKE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")
+
+
+def value_problem(path: str, text: str, err: Exception) -> Problem:
+    """A value YAML accepted but Python could not build, such as the date 2026-13-45."""
+    line = None
+    if "month" in str(err) or "day" in str(err) or "year" in str(err):
+        for number, content in enumerate(text.splitlines(), start=1):
+            match = _DATE_LIKE.search(content)
+            if match and not _is_real_date(match.group()):
+                line = number
+                break
+        return Problem(path, line, None, message=f"not a real date ({err}); write YYYY-MM-DD")
+    return Problem(path, line, None, message=f"a value cannot be read: {err}")
+
+
+def _is_real_date(text: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date(*(int(part) for part in text.split("-")))
+    except ValueError:
+        return False
+    return True
+
+
 def load_documents_rt(text: str, path: str) -> list[Any]:
     """Parse every document with the round-trip loader, keeping positions."""
     try:
         docs = list(rt_yaml().load_all(io.StringIO(text)))
     except YAMLError as err:
         raise ProblemError(yaml_problem(path, err)) from err
+    except (ValueError, OverflowError, TypeError) as err:
+        # ruamel builds dates and numbers with Python's constructors, which raise these.
+        raise ProblemError(value_problem(path, text, err)) from err
     except RecursionError as err:
-        raise ProblemError(Problem(path, message="YAML is nested too deeply")) from err
+        raise ProblemError(
+            Problem(path, 1, 1, message="YAML is nested too deeply to be an answer or rubric file")
+        ) from err
     for doc in docs:
         check_size(doc, path)
     return docs
 
 
+def might_nest_deeply(text: str) -> bool:
+    """True if the text could nest deeply enough to crash the C parser (measured: ~50,000)."""
+    if text.count("[") + text.count("{") > MAX_FLOW_BRACKETS:
+        return True
+    return _DEEP_BLOCK.search(text) is not None
+
+
 def load_documents_fast(text: str, path: str) -> list[Any]:
     """Parse every document with the fast loader, guarding against what crashes it."""
-    if text.count("[") + text.count("{") > MAX_FLOW_BRACKETS:
+    if might_nest_deeply(text):
         return load_documents_rt(text, path)
     try:
         docs = list(fast_yaml().load_all(text))
-    except YAMLError:
+    except (YAMLError, ValueError, OverflowError, TypeError):
         # Let the round-trip parser explain the error with its own positions.
         return load_documents_rt(text, path)
     for doc in docs:
@@ -146,6 +195,8 @@ def check_size(doc: Any, path: str, limit: int = MAX_NODES) -> None:
             raise ProblemError(
                 Problem(
                     path,
+                    1,
+                    1,
                     message=f"document expands to more than {limit:,} values "
                     "(anchors and aliases repeated too often)",
                 )
