@@ -542,6 +542,29 @@ def assess(
         )
 
 
+@app.command()
+def form(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
+    rubric: RubricOption = "default",
+    team: Annotated[str | None, typer.Option(help="Team name to pre-fill.")] = None,
+    role: Annotated[str | None, typer.Option(help="Respondent role to pre-fill.")] = None,
+) -> None:
+    """Write a self-contained HTML questionnaire that saves answer files, for staff without the CLI.
+
+    Example: peerready form --team "Crisis Team North" --out crisis-north-form.html
+    """
+    from .form import render_form
+    from .outputs import write_atomic
+
+    rub = load_rubric_or_exit(rubric)
+    if role is not None and role not in rub.role_ids:
+        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    text = render_form(rub, team=team, role=role)
+    with user_errors():
+        write_atomic(out, text)
+    err_console.print(f"Wrote {escape(str(out))} ({len(text.encode()):,} bytes)")
+
+
 def run() -> None:  # pragma: no cover - console entry point
     """Entry point that keeps Ctrl-C outside a command quiet too."""
     try:
