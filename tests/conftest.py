@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -53,3 +56,33 @@ def write_yaml(tmp_path: Path) -> WriteYaml:
 @pytest.fixture
 def mini_text() -> str:
     return MINI_RUBRIC.read_text(encoding="utf-8")
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+REQUIRED = os.environ.get("PEERREADY_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session (launching costs about a second)."""
+    if not Path(CHROMIUM).exists():
+        if REQUIRED:
+            pytest.fail("chromium is required (PEERREADY_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Debian's chromium is not installed; .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chrome = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chrome
+        chrome.close()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,35 +13,7 @@ from peerready.cli import app
 from .conftest import ROOT
 from .test_report import hostile_dir  # noqa: F401  (fixture)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-REQUIRED = os.environ.get("PEERREADY_REQUIRE_BROWSER") == "1"
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One Chromium for the whole session (launching costs about a second)."""
-    if not Path(CHROMIUM).exists():
-        if REQUIRED:
-            pytest.fail("chromium is required (PEERREADY_REQUIRE_BROWSER=1) but not installed")
-        pytest.skip("Debian's chromium is not installed; .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chrome = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chrome
-        chrome.close()
 
 
 def check_page(browser: Any, path: Path, tmp_path: Path) -> None:

@@ -14,8 +14,6 @@ from peerready.rubric import load_rubric
 from peerready.scoring import score_team
 from peerready.template import render_template
 
-from .test_browser import browser  # noqa: F401  (session fixture)
-
 pytestmark = pytest.mark.browser
 RUBRIC = load_rubric()
 CONTEXT = {"employment-model": "replacement", "employer": "trust", "setting": "inpatient",
@@ -73,7 +71,7 @@ def fill_by_keyboard(page: Any, radios: dict[str, str], texts: dict[str, str]) -
 
 
 def test_form_by_keyboard_saves_a_file_that_scores_like_a_template(
-    browser: Any,  # noqa: F811
+    browser: Any,
     tmp_path: Path,
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
@@ -152,7 +150,7 @@ def test_form_by_keyboard_saves_a_file_that_scores_like_a_template(
     context.close()
 
 
-def test_form_without_javascript_says_what_to_do(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+def test_form_without_javascript_says_what_to_do(browser: Any, tmp_path: Path) -> None:
     form = make_form(tmp_path, "--team", "T", "--role", "manager")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

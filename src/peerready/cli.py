@@ -565,6 +565,57 @@ def form(
     err_console.print(f"Wrote {escape(str(out))} ({len(text.encode()):,} bytes)")
 
 
+@app.command("import")
+def import_answers(
+    table: Annotated[Path, typer.Argument(help="Forms export: a .csv or .xlsx file.")],
+    rubric: RubricOption = "default",
+    map_file: Annotated[
+        Path | None, typer.Option("--map", help="Mapping file from columns to questions.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for the answer files.")
+    ] = None,
+    draft_map: Annotated[
+        Path | None,
+        typer.Option("--draft-map", help="Write a draft mapping file to check, then stop."),
+    ] = None,
+) -> None:
+    """Turn a forms export (one row per respondent) into answer files, one per row.
+
+    Example: peerready import survey.xlsx --draft-map map.yaml   (then check map.yaml)
+    Example: peerready import survey.xlsx --map map.yaml --out responses/
+    """
+    from .importer import convert, load_map, read_table
+    from .importer import draft_map as make_draft
+    from .outputs import write_atomic
+
+    rub = load_rubric_or_exit(rubric)
+    if draft_map is None and (map_file is None or out is None):
+        fail("give --draft-map FILE to draft a mapping, or --map FILE and --out DIR to convert")
+    with user_errors():
+        sheet = read_table(table)
+        if draft_map is not None:
+            text = make_draft(sheet, rub)
+            write_atomic(draft_map, text)
+            checks = text.count("CHECK:")
+            err_console.print(
+                f"Wrote {escape(str(draft_map))}: {len(sheet.headers)} column(s), "
+                f"{checks} line(s) marked CHECK to review before converting."
+            )
+            return
+        assert map_file is not None and out is not None
+        mapping = load_map(map_file, rub, sheet)
+        written, problems = convert(sheet, mapping, rub, out)
+    print_problems(problems)
+    errors = sum(1 for p in problems if p.severity == "error")
+    err_console.print(
+        f"{len(sheet.rows)} row(s): wrote {len(written)} answer file(s) to {escape(str(out))}; "
+        f"{errors} cell(s) or row(s) could not be mapped."
+    )
+    if errors:
+        raise typer.Exit(1)
+
+
 def run() -> None:  # pragma: no cover - console entry point
     """Entry point that keeps Ctrl-C outside a command quiet too."""
     try:
