@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import Problem
 from .responses import Response
-from .rubric import PRIORITY_ORDER, Domain, Item, Priority, Rubric
+from .rubric import PRIORITY_ORDER, Domain, FindingAction, Item, Priority, Rubric
 
 GAP_THRESHOLD = 25.0
 UNSURE_SHARE = 0.3
@@ -472,8 +472,34 @@ def _overall(rubric: Rubric, domains: Sequence[DomainScore]) -> Overall:
     )
 
 
+ActionKey = tuple[int, float, float, str]
+
+
+def _finding(
+    finding: FindingAction,
+    domain: str,
+    source: Literal["role-gap", "unsure"],
+    reason: str,
+    domain_order: float,
+    strength: float,
+) -> tuple[ActionKey, PlannedAction]:
+    """A finding action for one domain, with its sort key (priority, weakest domain first)."""
+    key = (PRIORITY_ORDER[finding.priority], domain_order, strength, finding.id)
+    return key, PlannedAction(
+        id=f"{finding.id}-{domain}",
+        domain=domain,
+        item=None,
+        source=source,
+        priority=finding.priority,
+        text=finding.text,
+        owner=finding.owner,
+        evidence=finding.evidence,
+        reason=reason,
+    )
+
+
 def _actions(rubric: Rubric, domains: Sequence[DomainScore]) -> list[PlannedAction]:
-    planned: list[tuple[tuple[int, float, float, str], PlannedAction]] = []
+    planned: list[tuple[ActionKey, PlannedAction]] = []
     scores = {d.id: d for d in domains}
     for domain in rubric.domains:
         result = scores[domain.id]
@@ -510,49 +536,17 @@ def _actions(rubric: Rubric, domains: Sequence[DomainScore]) -> list[PlannedActi
         findings = rubric.finding_actions
         if result.role_gaps and findings.role_gap is not None:
             widest = max(result.role_gaps, key=lambda g: g.gap)
+            reason = (
+                f"{len(result.role_gaps)} role gap(s); widest {widest.gap:.0f} points between "
+                f"{widest.high.role} and {widest.low.role}"
+            )
             planned.append(
-                (
-                    (
-                        PRIORITY_ORDER[findings.role_gap.priority],
-                        order,
-                        -widest.gap,
-                        findings.role_gap.id,
-                    ),
-                    PlannedAction(
-                        id=f"{findings.role_gap.id}-{domain.id}",
-                        domain=domain.id,
-                        item=None,
-                        source="role-gap",
-                        priority=findings.role_gap.priority,
-                        text=findings.role_gap.text,
-                        owner=findings.role_gap.owner,
-                        evidence=findings.role_gap.evidence,
-                        reason=f"{len(result.role_gaps)} role gap(s); widest {widest.gap:.0f} "
-                        f"points between {widest.high.role} and {widest.low.role}",
-                    ),
-                )
+                _finding(findings.role_gap, domain.id, "role-gap", reason, order, -widest.gap)
             )
         if result.unsure and findings.unsure is not None:
+            reason = f'many answered "don\'t know" on {len(result.unsure)} question(s)'
             planned.append(
-                (
-                    (
-                        PRIORITY_ORDER[findings.unsure.priority],
-                        order,
-                        -len(result.unsure),
-                        findings.unsure.id,
-                    ),
-                    PlannedAction(
-                        id=f"{findings.unsure.id}-{domain.id}",
-                        domain=domain.id,
-                        item=None,
-                        source="unsure",
-                        priority=findings.unsure.priority,
-                        text=findings.unsure.text,
-                        owner=findings.unsure.owner,
-                        evidence=findings.unsure.evidence,
-                        reason=f'many answered "don\'t know" on {len(result.unsure)} question(s)',
-                    ),
-                )
+                _finding(findings.unsure, domain.id, "unsure", reason, order, -len(result.unsure))
             )
     planned.sort(key=lambda pair: pair[0])
     return [action for _, action in planned]
