@@ -10,9 +10,24 @@ from typing import Any
 
 __version__ = "0.1.0"
 
+# The pipeline, one stage per module:
+# rubric YAML → Rubric → answer YAML → Response → TeamScore → report context → Markdown/HTML/JSON/CSV
 _EXPORTS = {
     "load_rubric": "rubric",
     "Rubric": "rubric",
+    "load_responses": "responses",
+    "Response": "responses",
+    "LoadResult": "responses",
+    "score_respondent": "scoring",
+    "score_team": "scoring",
+    "build_score_report": "scoring",
+    "ScoreReport": "scoring",
+    "TeamScore": "scoring",
+    "write_reports": "report",
+    "to_csv": "export",
+    "to_json": "export",
+    "render_template": "template",
+    "render_form": "form",
     "PeerreadyError": "errors",
     "InvalidFileError": "errors",
     "Problem": "errors",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -236,14 +236,6 @@ def locate(doc: Any, loc: Sequence[str | int]) -> tuple[int | None, int | None]:
     if line is None and isinstance(doc, CommentedMap | CommentedSeq):
         line, col = doc.lc.line + 1, doc.lc.col + 1
     return line, col
-
-
-def doc_start_lines(text: str) -> Iterator[int]:
-    """Yield the 1-based line on which each YAML document of ``text`` starts (best effort)."""
-    yield 1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("---") and number > 1:
-            yield number
 
 
 def dump_yaml(data: Any) -> str:
