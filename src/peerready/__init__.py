@@ -11,7 +11,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 # The pipeline, one stage per module:
-# rubric YAML → Rubric → answer YAML → Response → TeamScore → report context → Markdown/HTML/JSON/CSV
+# rubric YAML → Rubric → answer YAML → Response → TeamScore → report → Markdown/HTML/JSON/CSV
 _EXPORTS = {
     "load_rubric": "rubric",
     "Rubric": "rubric",
