@@ -306,3 +306,12 @@ def test_examples_all_validate() -> None:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text)
+
+
+def test_score_table_never_cuts_levels_short(runner: CliRunner) -> None:
+    root = Path(__file__).resolve().parents[1] / "examples"
+    narrow = runner.invoke(app, ["score", str(root)], env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0
+    assert "…" not in narrow.stdout
+    assert "Crisis Resolution Team" in narrow.stdout and "62 Developing?" in narrow.stdout
+    assert "first actions" in narrow.stdout

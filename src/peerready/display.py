@@ -65,20 +65,40 @@ def _cell(score: float | None, label: str, provisional: bool) -> str:
 
 
 def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> None:
-    """One row per team: overall and per-domain scores with levels; ``?`` marks provisional."""
-    table = Table(title=f"Readiness by team ({escape(rubric.title)})", title_justify="left")
-    table.add_column("team")
-    table.add_column("n", justify="right")
-    table.add_column("overall")
-    for domain in rubric.domains:
-        table.add_column(escape(domain.title))
-    for team in report.teams:
-        table.add_row(
-            escape(team.team),
-            str(team.respondents),
-            _cell(team.overall.score, team.overall.label, team.overall.provisional),
-            *[_cell(d.score, d.label, d.provisional) for d in team.domains],
-        )
+    """Scores by team and domain; ``?`` marks provisional levels.
+
+    Wide terminals get one row per team; narrow ones (and screen readers) one row per team and
+    domain, so no level is ever cut short.
+    """
+    title = f"Readiness by team ({escape(rubric.title)})"
+    if console.width >= 110:
+        table = Table(title=title, title_justify="left")
+        table.add_column("team")
+        table.add_column("n", justify="right")
+        table.add_column("overall")
+        for domain in rubric.domains:
+            table.add_column(escape(domain.title))
+        for team in report.teams:
+            table.add_row(
+                escape(team.team),
+                str(team.respondents),
+                _cell(team.overall.score, team.overall.label, team.overall.provisional),
+                *[_cell(d.score, d.label, d.provisional) for d in team.domains],
+            )
+    else:
+        table = Table(title=title, title_justify="left", show_lines=True)
+        table.add_column("team")
+        table.add_column("domain")
+        table.add_column("score and level")
+        for team in report.teams:
+            rows = [("Overall", team.overall.score, team.overall.label, team.overall.provisional)]
+            rows += [(d.title, d.score, d.label, d.provisional) for d in team.domains]
+            for number, (name, score, label, provisional) in enumerate(rows):
+                table.add_row(
+                    f"{escape(team.team)} ({team.respondents})" if number == 0 else "",
+                    escape(name),
+                    _cell(score, label, provisional),
+                )
     console.print(table)
     console.print("Scores 0–100; ? = provisional (too few answers or too much spread to be sure).")
     for team in report.teams:
