@@ -45,6 +45,10 @@ def check_page(browser: Any, path: Path, tmp_path: Path) -> None:
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"page is {overflow}px wider than a phone screen"
+    narrow = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
+    )
+    assert narrow.violations_count == 0, narrow.generate_report()
     page.close()
 
 
