@@ -164,3 +164,22 @@ def test_form_text_from_the_rubric_is_escaped(tmp_path: Path) -> None:
     text = make_form(tmp_path, "--team", "</script><script>alert(1)</script>").read_text()
     assert "<script>alert(1)" not in text
     assert text.count("<script") == 2  # the JSON data block and the page's own script
+
+
+def test_form_warns_before_closing_with_unsaved_answers(browser: Any, tmp_path: Path) -> None:
+    form = make_form(tmp_path, "--team", "T", "--role", "manager")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(form.as_uri())
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.locator('input[name="context.stage"][value="planning"]').check()
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    context.close()
