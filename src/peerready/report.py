@@ -24,6 +24,7 @@ from .scoring import (
     DomainScore,
     OrganisationScore,
     PlannedAction,
+    RoleGap,
     ScoreReport,
     TeamScore,
 )
@@ -123,23 +124,18 @@ def _finalize_md(value: Any) -> Any:
 @lru_cache(maxsize=2)
 def environment(markdown: bool) -> Environment:
     """Jinja environments: HTML autoescaped; Markdown escaped by ``finalize``."""
-    if markdown:
-        return Environment(
-            loader=PackageLoader("peerready"),
-            autoescape=False,
-            finalize=_finalize_md,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+    escaping: dict[str, Any] = (
+        {"autoescape": False, "finalize": _finalize_md}
+        if markdown
+        else {"autoescape": select_autoescape(["html"])}
+    )
     return Environment(
         loader=PackageLoader("peerready"),
-        autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **escaping,
     )
 
 
@@ -386,8 +382,16 @@ def _change(before: float | None, after: float | None, b_label: str, a_label: st
     return Change(before, after, delta, b_label, a_label, direction)
 
 
-def _role(rubric: Rubric, role: str) -> str:
-    return rubric.role_label(role)
+def _gap_line(rubric: Rubric, gap: RoleGap, where: str) -> GapLine:
+    """A role gap in words, for team and organisation sections alike."""
+    return GapLine(
+        where=where,
+        high=rubric.role_label(gap.high.role),
+        low=rubric.role_label(gap.low.role),
+        high_score=gap.high.score,
+        low_score=gap.low.score,
+        gap=gap.gap,
+    )
 
 
 def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | None) -> DomainView:
@@ -407,14 +411,7 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
         if (i.score or 0) < low_band.max
     ][:4]
     role_gaps = [
-        GapLine(
-            where=texts[g.item] if g.item else "the domain as a whole",
-            high=_role(rubric, g.high.role),
-            low=_role(rubric, g.low.role),
-            high_score=g.high.score,
-            low_score=g.low.score,
-            gap=g.gap,
-        )
+        _gap_line(rubric, g, texts[g.item] if g.item else "the domain as a whole")
         for g in result.role_gaps
     ]
     unsure = [
@@ -515,9 +512,9 @@ def build_team_context(
     references = sorted(
         (citation(k, rubric.references[k]) for k in cited), key=lambda c: (c.cite, c.key)
     )
-    hidden = [_role(rubric, r) for r, n in team.roles.items() if n is None]
+    hidden = [rubric.role_label(r) for r, n in team.roles.items() if n is None]
     roles = [
-        (_role(rubric, r), str(n) if n is not None else "hidden") for r, n in team.roles.items()
+        (rubric.role_label(r), str(n) if n is not None else "hidden") for r, n in team.roles.items()
     ]
     overall = team.overall
     if overall.score is None:
@@ -679,13 +676,8 @@ def _org_gaps(rubric: Rubric, org: OrganisationScore) -> list[GapLine]:
     titles = {d.id: d.title for d in rubric.domains}
     texts = {k: i.text for k, (_, i) in rubric.items.items()}
     return [
-        GapLine(
-            where=texts[g.gap.item] if g.gap.item else f"{titles[g.domain]} as a whole",
-            high=_role(rubric, g.gap.high.role),
-            low=_role(rubric, g.gap.low.role),
-            high_score=g.gap.high.score,
-            low_score=g.gap.low.score,
-            gap=g.gap.gap,
+        _gap_line(
+            rubric, g.gap, texts[g.gap.item] if g.gap.item else f"{titles[g.domain]} as a whole"
         )
         for g in org.role_gaps
         if g.gap.item is None
