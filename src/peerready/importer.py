@@ -482,7 +482,7 @@ def convert(
             if not given:
                 continue
             value = translate(source, given)
-            parsed = checker._answer(rubric.items[item_id][1].scale, value)
+            parsed = checker.parse_answer(rubric.items[item_id][1].scale, value)
             if parsed is None or parsed.kind == "blank":
                 report(source, f"{given!r} is not an answer on this question's scale; left "
                        "blank (map it under 'values')")  # fmt: skip

@@ -86,7 +86,7 @@ def load_progress(path: Path, rubric: Rubric) -> Progress:
     for item_id, given in (raw.get("answers") or {}).items():
         if item_id not in rubric.items:
             raise PeerreadyError(f"{path}: unknown item {item_id!r}; fix it in the file first")
-        parsed = checker._answer(rubric.items[item_id][1].scale, given)
+        parsed = checker.parse_answer(rubric.items[item_id][1].scale, given)
         if parsed is None:
             raise PeerreadyError(f"{path}: {item_id}: {given!r} is not an allowed answer")
         if parsed.kind == "scored":

@@ -241,7 +241,7 @@ class Checker:
                 )
                 continue
             _, item = found
-            parsed = self._answer(item.scale, given)
+            parsed = self.parse_answer(item.scale, given)
             if parsed is None:
                 scale = rubric.scales_by_id[item.scale]
                 findings.append(
@@ -303,7 +303,7 @@ class Checker:
             findings,
         )
 
-    def _answer(self, scale_id: str, given: object) -> Answer | None:
+    def parse_answer(self, scale_id: str, given: object) -> Answer | None:
         """The answer ``given`` means on this scale, or None if it is not one."""
         if given is None or (isinstance(given, str) and not given.strip()):
             return Answer("blank")
