@@ -235,24 +235,28 @@ def load_batch(
     paths: list[Path], rubric: Rubric, *, quiet: bool = False, max_bytes: int = DEFAULT_MAX_SIZE
 ) -> LoadResult:
     """Read a batch of answer files, with a progress bar on a terminal for large batches."""
-    from .responses import find_answer_files, load_responses
+    from contextlib import ExitStack
 
-    show_progress = not quiet and err_console.is_terminal and len(paths) > 0
-    if show_progress:
-        files, _ = find_answer_files(paths)
-        show_progress = len(files) >= 200
-    if not show_progress:
+    from .responses import load_responses
+
+    if quiet or not err_console.is_terminal:
         return load_responses(paths, rubric, max_bytes=max_bytes)
-    from rich.progress import Progress
+    from rich.progress import Progress, TaskID
 
-    with Progress(console=err_console, transient=True) as bar:
-        task = bar.add_task("Reading answer files", total=len(files))
-        return load_responses(
-            paths,
-            rubric,
-            max_bytes=max_bytes,
-            progress=lambda done: bar.update(task, completed=done),
-        )
+    bars = ExitStack()
+    started: list[tuple[Progress, TaskID]] = []
+
+    def show(done: int, total: int) -> None:
+        # The bar appears only once the batch is known to be large; the folders are walked once.
+        if not started and total >= 200:
+            bar = bars.enter_context(Progress(console=err_console, transient=True))
+            started.append((bar, bar.add_task("Reading answer files", total=total)))
+        if started:
+            bar, task = started[0]
+            bar.update(task, completed=done)
+
+    with bars:
+        return load_responses(paths, rubric, max_bytes=max_bytes, progress=show)
 
 
 @app.command()
@@ -348,10 +352,9 @@ def score(
         if fmt is ScoreFormat.table:
             from .display import print_score_table
 
-            console = out_console if out == "-" else None
-            if console is None:
+            if out != "-":
                 fail("--format table prints to the terminal; use --format json or csv with --out")
-            print_score_table(console, rub, report)
+            print_score_table(out_console, rub, report)
         else:
             text = to_json(report) if fmt is ScoreFormat.json else to_csv(report)
             if out == "-":

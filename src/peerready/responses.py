@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -404,11 +404,11 @@ def load_responses(
     *,
     max_bytes: int = MAX_FILE_BYTES,
     jobs: int | None = None,
-    progress: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadResult:
     """Read every answer file under ``paths``; bad files become problems, never exceptions.
 
-    ``progress``, if given, is called with the number of files finished so far.
+    ``progress``, if given, is called with the files finished so far and the total.
     """
     files, problems = find_answer_files(paths)
     responses: list[Response] = []
@@ -421,7 +421,11 @@ def load_responses(
 
 
 def _run(
-    files: list[Path], rubric: Rubric, max_bytes: int, jobs: int | None, progress: Any
+    files: list[Path],
+    rubric: Rubric,
+    max_bytes: int,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
 ) -> Iterator[tuple[list[Response], list[Problem]]]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
@@ -431,7 +435,7 @@ def _run(
             for done, path in enumerate(files, start=1):
                 yield check_file(path, checker, max_bytes)
                 if progress is not None:
-                    progress(done)
+                    progress(done, len(files))
         finally:
             gc.enable()
         return
@@ -446,7 +450,7 @@ def _run(
             yield from results
             done += len(results)
             if progress is not None:
-                progress(done)
+                progress(done, len(files))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
