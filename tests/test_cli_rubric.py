@@ -69,7 +69,10 @@ def test_rubric_check_reports_all_problems_and_exits_1(
     assert result.exit_code == 1
     assert f"{MINI_RUBRIC}: ok (mini 0.1, 2 domains, 4 items)" in result.stdout
     lines = result.stderr.splitlines()
-    assert any(f"Error: {bad}:" in line and "priority: Input should be" in line for line in lines)
+    assert any(
+        f"Error: {bad}:" in line and "priority should be one of high, medium or low" in line
+        for line in lines
+    )
     assert any("colour: unknown key" in line for line in lines)
     assert "Traceback" not in result.output
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from peerready.answers import AnswerFile, render_answer_file
 from peerready.cli import app
 from peerready.responses import load_responses
 from peerready.rubric import load_rubric
 from peerready.scoring import score_team
-from peerready.template import render_template
 
 pytestmark = pytest.mark.browser
 RUBRIC = load_rubric()
@@ -123,9 +123,10 @@ def test_form_by_keyboard_saves_a_file_that_scores_like_a_template(
     assert response.comments == {"general": 'Said "hello" <b>here</b>'}
     template = tmp_path / "template.yaml"
     template.write_text(
-        render_template(RUBRIC, team="Keyboard Team", role="clinician",
-                        organisation="Synthetic Trust", context=CONTEXT,
-                        answers={k: int(v) if v.isdigit() else v for k, v in answers.items()})
+        render_answer_file(RUBRIC, AnswerFile(
+            team="Keyboard Team", role="clinician", organisation="Synthetic Trust",
+            context=dict(CONTEXT),
+            answers={k: int(v) if v.isdigit() else v for k, v in answers.items()}))
     )  # fmt: skip
     from_template = load_responses([template], RUBRIC)
     assert from_template.problems == []

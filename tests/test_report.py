@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from peerready.cli import app
-from peerready.report import md_escape, slugify
+from peerready.outputs import slugify
+from peerready.templating import md_escape
 
 from .conftest import ROOT
 
@@ -113,7 +114,7 @@ def test_report_contents_a_commissioner_needs() -> None:
         "Action plan",
         "The evidence and how strong it is",
         "How the scores were made",
-        "not a validated psychometric instrument",
+        "not a validated measurement instrument",
         "Pitt V, Lowe D",  # verified: full citation
         "Bach 2000 (cited in Gillard &amp; Holley 2014; details not verified)",
         "<svg",

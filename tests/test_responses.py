@@ -86,7 +86,7 @@ BAD = [
         "this file is for rubric 'other-rubric'",
         "rubric: other",
     ),
-    ("missing team", "team: Team Blue\n", "", "team: required key is missing", None),
+    ("missing team", "team: Team Blue\n", "", "team is missing: add the team", None),
     (
         "duplicate key",
         "  distinctiveness.job-description: 3\n",
@@ -248,7 +248,7 @@ def test_template_filled_in_validates(runner: CliRunner, tmp_path: Path) -> None
     assert result.exit_code == 0
     text = result.stdout
     assert "# The peer worker post has a written job description" in text
-    assert "Only answer if employment-model is replacement." in text
+    assert "Only answer if 'Is the peer worker post replacing" in text
     # Fill in: every context question and every answer line gets a value.
     filled = []
     for line in text.splitlines():

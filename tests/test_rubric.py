@@ -138,20 +138,20 @@ MISTAKES = [
         "id: do-one",
         2,
     ),
-    ("missing required key", "    title: Beta\n", "", "required key is missing", "id: beta"),
+    ("missing required key", "    title: Beta\n", "", "title is missing", "id: beta"),
     ("bad id characters", "id: four", "id: Four Item", "lower-case letters", "id: Four Item"),
     (
         "priority not allowed",
         "priority: low",
         "priority: urgent",
-        "'high', 'medium' or 'low'",
+        "should be one of high, medium or low, not the text 'urgent'",
         "priority: urgent",
     ),
     (
         "trigger out of range",
         "trigger_below: 60",
         "trigger_below: 160",
-        "less than or equal to 100",
+        "trigger_below should be at most 100, not the number 160",
         "trigger_below: 160",
     ),
     (
@@ -221,7 +221,7 @@ def test_no_title_or_doi_appears_for_an_unverified_reference() -> None:
     for key, ref in rubric.references.items():
         if not ref.verified:
             assert ref.title is None and ref.doi is None and ref.source is None, key
-            assert "cited in Gillard & Holley 2014" in ref.citation
+            assert "cited in Gillard & Holley 2014" in ref.citation(rubric.source_cite)
 
 
 @pytest.mark.skipif(

@@ -273,13 +273,14 @@ def template(
 
     Example: peerready template --team "Crisis Team North" --role manager -o answers.yaml
     """
+    from .answers import blank_answer_file, render_answer_file
     from .outputs import write_atomic
-    from .template import render_template
 
     rub = load_rubric_or_exit(rubric)
     if role is not None and role not in rub.role_ids:
         fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
-    text = render_template(rub, team=team, role=role, organisation=organisation)
+    blank = blank_answer_file(team=team, role=role, organisation=organisation)
+    text = render_answer_file(rub, blank)
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 
 from . import __version__
-from .report import environment
-from .rubric import Rubric
+from .rubric import Rubric, format_value
+from .templating import environment
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def build_form_context(
             text=q.text,
             help=q.help,
             evidence="",
-            choices=[Choice(o.id, o.label) for o in q.options] + [Choice("unsure", "Don't know")],
+            choices=[Choice(o.id, o.label) for o in q.all_options],
             when="",
         )
         for q in rubric.context
@@ -75,8 +75,8 @@ def build_form_context(
         for item in domain.items:
             full_id = f"{domain.id}.{item.id}"
             scale = rubric.scales_by_id[item.scale]
-            choices = [Choice(str(o.value), o.label) for o in scale.options]
-            choices += [Choice(o.kind, o.label) for o in scale.non_scored]
+            choices = [Choice(format_value(o.value), o.label) for o in scale.options]
+            choices += [Choice(o.id, o.label) for o in scale.non_scored]
             cites = [rubric.references[k].cite for k in item.evidence if k in rubric.references]
             when = "; ".join(
                 f"{rubric.context_by_id[q].text} {' or '.join(a)}" for q, a in item.when.items()

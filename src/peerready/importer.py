@@ -21,12 +21,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .answers import AnswerFile, Token, render_answer_file, token_for
 from .errors import InvalidFileError, PeerreadyError, Problem
-from .outputs import write_atomic
-from .report import slugify
+from .outputs import slugify, write_atomic
 from .responses import Checker
 from .rubric import Rubric, format_loc, pydantic_problems, suggest
-from .template import render_template
 from .yamlio import ProblemError, load_documents_rt, locate, read_text
 
 #: Similarity at or above which a match is taken without a "CHECK" mark.
@@ -307,11 +306,11 @@ def draft_map(table: Table, rubric: Rubric) -> str:
             (_, wanted), score = chosen[header]
             if section == "context":
                 question = rubric.context_by_id[wanted]
-                labels = {o.id: o.label for o in question.options} | {"unsure": "Don't know"}
+                labels = {o.id: o.label for o in question.all_options}
             else:
                 scale = rubric.scales_by_id[rubric.items[wanted][1].scale]
                 labels = {str(o.value): o.label for o in scale.options}
-                labels |= {o.kind: o.label for o in scale.non_scored}
+                labels |= {o.id: o.label for o in scale.non_scored}
             if score < SURE:
                 lines.append(
                     f"  # CHECK: header matched to this question with {score:.0%} similarity"
@@ -469,14 +468,14 @@ def convert(
                 continue
             value = translate(source, given)
             question = rubric.context_by_id[qid]
-            options = {o.id for o in question.options} | {"unsure"}
-            by_label = {o.label.casefold(): o.id for o in question.options}
+            options = {o.id for o in question.all_options}
+            by_label = {o.label.casefold(): o.id for o in question.all_options}
             value = by_label.get(str(value).casefold(), value)
             if value in options:
                 context[qid] = str(value)
             else:
                 report(source, f"{given!r} is not an answer to {qid!r}; left blank")
-        answers: dict[str, str | int | None] = {}
+        answers: dict[str, Token] = {}
         for item_id, source in mapping.answers.items():
             given = cell(source)
             if not given:
@@ -487,7 +486,7 @@ def convert(
                 report(source, f"{given!r} is not an answer on this question's scale; left "
                        "blank (map it under 'values')")  # fmt: skip
                 continue
-            answers[item_id] = parsed.value if parsed.kind == "scored" else parsed.kind
+            answers[item_id] = token_for(rubric.scale_of(item_id), parsed.kind, parsed.value)
         comments = {k: text for k, s in mapping.comments.items() if (text := cell(s))}
         assessed_text = cell(mapping.assessed)
         assessed = (
@@ -498,16 +497,18 @@ def convert(
         if assessed_text and assessed is None:
             report(mapping.assessed, f"{assessed_text!r} is not a date; left blank", "warning")
         rid = cell(mapping.respondent_id) or f"row-{number}"
-        text = render_template(
+        text = render_answer_file(
             rubric,
-            team=team,
-            role=str(role),
-            organisation=cell(mapping.organisation),
-            respondent_id=str(rid),
-            assessed=assessed,
-            context=context,
-            answers=answers,
-            comments=comments,
+            AnswerFile(
+                team=team,
+                role=str(role),
+                organisation=cell(mapping.organisation),
+                respondent_id=str(rid),
+                assessed=assessed,
+                context=context,
+                answers=answers,
+                comments=comments,
+            ),
         )
         path = out / f"{slugify(team, set())}-row{number:05d}.yaml"
         if path.name in taken:

@@ -19,11 +19,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
 
+from .answers import AnswerFile, render_answer_file, token_for
 from .errors import PeerreadyError
 from .outputs import write_atomic
 from .responses import Checker
 from .rubric import KIND_LABELS, ContextQuestion, Item, Rubric
-from .template import render_template
 from .yamlio import ProblemError, load_documents_rt, read_text
 
 NON_INTERACTIVE = (
@@ -50,7 +50,7 @@ class Progress:
     respondent_id: str | None = None
     assessed: str | None = None
     context: dict[str, str] = field(default_factory=dict)
-    answers: dict[str, str | int | None] = field(default_factory=dict)
+    answers: dict[str, str | int | float | None] = field(default_factory=dict)
     comments: dict[str, str] = field(default_factory=dict)
 
 
@@ -135,7 +135,7 @@ class Questionnaire:
         found += [
             ("item", full_id)
             for full_id, (_, item) in self.rubric.items.items()
-            if item.applies(self.progress.context)
+            if item.applies(self.rubric.known_context(self.progress.context))
         ]
         return found
 
@@ -149,18 +149,26 @@ class Questionnaire:
 
     def save(self) -> None:
         p = self.progress
+        answers = {
+            key: token_for(self.rubric.scale_of(key), value, None)
+            if isinstance(value, str)
+            else value
+            for key, value in p.answers.items()
+        }
         write_atomic(
             self.path,
-            render_template(
+            render_answer_file(
                 self.rubric,
-                team=p.team,
-                role=p.role,
-                organisation=p.organisation,
-                respondent_id=p.respondent_id,
-                assessed=p.assessed,
-                context=p.context,
-                answers=p.answers,
-                comments=p.comments,
+                AnswerFile(
+                    team=p.team,
+                    organisation=p.organisation,
+                    assessed=p.assessed,
+                    role=p.role,
+                    respondent_id=p.respondent_id,
+                    context=dict(p.context),
+                    answers=answers,
+                    comments=dict(p.comments),
+                ),
             ),
         )
 
@@ -256,8 +264,8 @@ class Questionnaire:
                 continue
             if reply == "b":
                 return -1
-            if reply in {"u", "s"}:
-                self.progress.context[question.id] = "unsure"
+            if reply in {"u", "s"} and question.dont_know is not None:
+                self.progress.context[question.id] = question.dont_know.id
             elif reply.isdigit() and 1 <= int(reply) <= len(question.options):
                 self.progress.context[question.id] = question.options[int(reply) - 1].id
             else:
@@ -322,10 +330,10 @@ class Questionnaire:
             self.save()
             return 1
 
-    def describe(self, item: Item, answer: str | int) -> str:
+    def describe(self, item: Item, answer: str | int | float) -> str:
         scale = self.rubric.scales_by_id[item.scale]
-        if isinstance(answer, int):
-            return next((f"{o.value} {o.label}" for o in scale.options if o.value == answer), "?")
+        if not isinstance(answer, str):
+            return scale.label_of(answer)
         return next((o.label for o in scale.non_scored if o.kind == answer), answer)
 
     def show_help(self, item: Item) -> None:
@@ -354,7 +362,7 @@ class Questionnaire:
                 self.console.print(f"[bold]{escape(domain.title)}[/bold]")
                 for item in domain.items:
                     full_id = f"{domain.id}.{item.id}"
-                    if not item.applies(self.progress.context):
+                    if not item.applies(self.rubric.known_context(self.progress.context)):
                         continue
                     numbered.append(full_id)
                     answer = self.progress.answers.get(full_id)

@@ -7,18 +7,13 @@ Markdown environment escapes every value it prints unless the value is marked sa
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from . import __version__
-from .rubric import Reference, Rubric
+from .outputs import slugify
+from .rubric import Rubric
 from .scoring import (
     INSUFFICIENT,
     DomainScore,
@@ -28,6 +23,7 @@ from .scoring import (
     ScoreReport,
     TeamScore,
 )
+from .templating import environment
 
 STRENGTH: dict[str, str] = {
     "systematic-review": "systematic review of randomised trials: the strongest design cited, "
@@ -66,79 +62,6 @@ METHOD = [
     'below a threshold set in the rubric; role gaps and clusters of "don\'t know" answers raise '
     "actions of their own.",
 ]
-CAVEAT = (
-    "This is a structured reflection aid built from a literature overview (Gillard & Holley "
-    "2014), not a validated psychometric instrument. Use the scores to start a conversation, "
-    "not to rank teams."
-)
-EVIDENCE_STATEMENT = (
-    "The evidence behind these questions is mostly qualitative: interviews and focus groups with "
-    "peer workers, their colleagues and managers, together with research on new roles in other "
-    "fields. It explains why peer roles succeed or struggle, but it does not measure how much "
-    "each condition matters. The one systematic review of randomised trials cited (Pitt 2013, 11 "
-    "trials) found no significant differences between services with and without peer workers on "
-    "most outcomes, apart from a small fall in emergency service use in two studies, and rated "
-    "the evidence low quality; it asked for clearer descriptions of what peer workers do. "
-    "References whose details could not be checked are cited as the article cites them."
-)
-
-
-# --- Markdown escaping -----------------------------------------------------------------------
-
-
-class MdSafe(str):
-    """A string already written as Markdown by this module (not from user input)."""
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#!|~$])")
-_MD_BLOCK_START = re.compile(r"^([-+=]+|\d+[.)])(?=\s|$)")
-
-
-def md_escape(value: object) -> str:
-    """Make any text inert in Markdown: no links, images, HTML, emphasis, tables or new blocks."""
-    if isinstance(value, MdSafe):
-        return str(value)
-    text = " ".join(str(value).split())  # no line breaks, so no new blocks or headings
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # A value printed at the start of a line must not open a list or a setext heading.
-    text = _MD_BLOCK_START.sub(
-        lambda m: (
-            m.group(1)[:-1] + "\\" + m.group(1)[-1]
-            if m.group(1)[0].isdigit()
-            else "\\" + m.group(1)
-        ),
-        text,
-    )
-    # Break bare URLs so Markdown viewers do not turn them into live links.
-    return text.replace("://", ":\u200b//").replace("www.", "www\u200b.")
-
-
-def _finalize_md(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return md_escape(value)
-
-
-@lru_cache(maxsize=2)
-def environment(markdown: bool) -> Environment:
-    """Jinja environments: HTML autoescaped; Markdown escaped by ``finalize``."""
-    escaping: dict[str, Any] = (
-        {"autoescape": False, "finalize": _finalize_md}
-        if markdown
-        else {"autoescape": select_autoescape(["html"])}
-    )
-    return Environment(
-        loader=PackageLoader("peerready"),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        **escaping,
-    )
-
-
 # --- context ---------------------------------------------------------------------------------
 
 
@@ -315,21 +238,6 @@ class Portfolio:
     errors_list: list[str] = field(default_factory=list)
 
 
-def slugify(name: str, taken: set[str]) -> str:
-    """A safe, unique file stem for a team name: ``[a-z0-9-]``, never a reserved name."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "team"
-    if slug in {"index", "scores", "con", "prn", "aux", "nul"} or re.fullmatch(
-        r"(com|lpt)[0-9]", slug
-    ):
-        slug = f"{slug}-team"
-    candidate, number = slug, 2
-    while candidate in taken:
-        candidate, number = f"{slug}-{number}", number + 1
-    taken.add(candidate)
-    return candidate
-
-
 def team_slugs(report: ScoreReport) -> dict[str, str]:
     """File stems for every team, assigned in report order so they are stable."""
     taken: set[str] = set()
@@ -353,12 +261,13 @@ def _fmt(score: float | None) -> str:
     return "—" if score is None else f"{score:.0f}"
 
 
-def citation(key: str, ref: Reference) -> Citation:
+def citation(rubric: Rubric, key: str) -> Citation:
     """How a report cites one reference."""
+    ref = rubric.references[key]
     return Citation(
         key=key,
         cite=ref.cite,
-        full=ref.citation,
+        full=ref.citation(rubric.source_cite),
         verified=ref.verified,
         study_type=ref.study_type,
         strength=STRENGTH.get(ref.kind, ref.kind),
@@ -502,16 +411,15 @@ def build_team_context(
     domains = [_domain_view(rubric, d, base_domains.get(d.id)) for d in team.domains]
     actions = _action_views(rubric, team.actions)
     cited: list[str] = []
-    for key in ["gillard2014apt", *[k for d in rubric.domains for k in d.evidence]] + [
-        k for a in team.actions for k in a.evidence
+    for key in [
+        *rubric.report.source,
+        *[k for d in rubric.domains for k in d.evidence],
+        *[k for a in team.actions for k in a.evidence],
+        *rubric.report.always_cite,
     ]:
         if key in rubric.references and key not in cited:
             cited.append(key)
-    if "pitt2013" in rubric.references and "pitt2013" not in cited:
-        cited.append("pitt2013")
-    references = sorted(
-        (citation(k, rubric.references[k]) for k in cited), key=lambda c: (c.cite, c.key)
-    )
+    references = sorted((citation(rubric, k) for k in cited), key=lambda c: (c.cite, c.key))
     hidden = [rubric.role_label(r) for r, n in team.roles.items() if n is None]
     roles = [
         (rubric.role_label(r), str(n) if n is not None else "hidden") for r, n in team.roles.items()
@@ -526,7 +434,7 @@ def build_team_context(
             "missing condition can undo the others."
         )
     else:
-        note = "The average of the four domain scores."
+        note = f"The average of the {len(rubric.domains)} domain scores."
     overall_change = None
     if baseline is not None:
         overall_change = _change(
@@ -557,7 +465,7 @@ def build_team_context(
         dates = first if first == last else f"{first} to {last}"
     comments = [(c.item, c.text) for c in team.comments] if include_comments else []
     return TeamReport(
-        title=f"Peer worker readiness: {team.team}",
+        title=f"{rubric.title}: {team.team}",
         team=team.team,
         slug=slug,
         organisation=team.organisation,
@@ -593,9 +501,9 @@ def build_team_context(
         chart_text=chart_text,
         actions=actions,
         references=references,
-        evidence_statement=EVIDENCE_STATEMENT,
+        evidence_statement=rubric.report.evidence_statement,
         method=[m.format(gap=gap_threshold, min_group=min_group) for m in METHOD],
-        caveat=CAVEAT,
+        caveat=rubric.report.caveat,
         comments=comments,
         include_comments=include_comments,
         baseline=compared,
@@ -650,7 +558,7 @@ def build_portfolio_context(
         )
     organisations = [(org.organisation, _org_gaps(rubric, org)) for org in report.organisations]
     return Portfolio(
-        title=f"Peer worker readiness: portfolio of {len(report.teams)} team(s)",
+        title=f"{rubric.title}: portfolio of {len(report.teams)} team(s)",
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
         domains=[d.title for d in rubric.domains],
         rows=rows,
@@ -662,7 +570,7 @@ def build_portfolio_context(
         organisations=[(name, gaps) for name, gaps in organisations if gaps],
         min_group=report.settings.min_group,
         baseline=baseline is not None,
-        caveat=CAVEAT,
+        caveat=rubric.report.caveat,
         version=__version__,
         extension=extension,
         errors_list=[

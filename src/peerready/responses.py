@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import PeerreadyError, Problem
-from .rubric import Rubric, format_loc, suggest
+from .errors import PeerreadyError, Problem, plain_message, problem_where
+from .rubric import Number, Rubric, format_loc, format_value, suggest
 from .yamlio import (
     MAX_FILE_BYTES,
     ProblemError,
@@ -81,7 +81,7 @@ class Answer:
     """One answer: a scored value, or why there is none."""
 
     kind: AnswerKind
-    value: int | None = None
+    value: Number | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,14 @@ class LoadResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+#: How to fill in each answer-file field, for "missing" and "empty" messages.
+ANSWER_FILE_HINTS = {
+    "team": "add the team's name (the same for everyone in the team), or pass --team",
+    "role": "add your role under 'respondent:', one of the rubric's role ids",
+    "respondent": "add 'respondent:' with your 'role:' under it",
+    "rubric": "add the rubric's id, for example 'rubric: peer-worker-readiness'",
+}
+
 Loc = tuple[str | int, ...]
 Finding = tuple[Loc, str, str]  # (location, message, severity)
 
@@ -130,7 +138,7 @@ def _labels(rubric: Rubric) -> dict[str, dict[str, Answer]]:
         spellings: dict[str, Answer] = {}
         for option in scale.options:
             spellings[_norm(option.label)] = Answer("scored", option.value)
-            spellings[str(option.value)] = Answer("scored", option.value)
+            spellings[format_value(option.value)] = Answer("scored", option.value)
         for other in scale.non_scored:
             spellings[_norm(other.id)] = Answer(other.kind, None)
             spellings[_norm(other.label)] = Answer(other.kind, None)
@@ -149,9 +157,8 @@ class Checker:
         self.rubric = rubric
         self.spellings = _labels(rubric)
         self.roles = set(rubric.role_ids)
-        self.context_options = {
-            q.id: {o.id for o in q.options} | {"unsure"} for q in rubric.context
-        }
+        self.context_options = {q.id: {o.id for o in q.all_options} for q in rubric.context}
+        self.dont_know = {q.id: q.dont_know.id for q in rubric.context if q.dont_know}
 
     def check(self, raw: Any, path: str, index: int) -> tuple[Response | None, list[Finding]]:
         """Validate one parsed document; a Response if it has no errors."""
@@ -171,15 +178,13 @@ class Checker:
                 if loc in seen:
                     continue
                 seen.add(loc)
-                message = detail["msg"]
-                if detail["type"] == "extra_forbidden":
-                    message = "unknown key; expected one of " + ", ".join(ResponseDoc.model_fields)
-                    if len(detail["loc"]) > 1:
-                        message = "unknown key; remove it or check its spelling"
-                elif detail["type"] == "missing":
-                    message = "required key is missing"
-                elif detail["type"].startswith("date"):
-                    message = "expected a date as YYYY-MM-DD"
+                if detail["type"] == "extra_forbidden" and len(loc) == 1:
+                    message = (
+                        f"unknown key {loc[0]!r}{suggest(str(loc[0]), ResponseDoc.model_fields)}; "
+                        "expected one of " + ", ".join(ResponseDoc.model_fields)
+                    )
+                else:
+                    message = plain_message({**detail, "loc": loc}, ANSWER_FILE_HINTS)
                 findings.append((loc, message, "error"))
             return None, findings
         rubric = self.rubric
@@ -226,7 +231,8 @@ class Checker:
                         "error",
                     )
                 )
-            else:
+            elif answer != self.dont_know.get(qid):
+                # "Don't know" stays out: an unknown context rules no question out.
                 context[qid] = answer
         answers: dict[str, Answer] = {}
         for item_id, given in doc.answers.items():
@@ -307,9 +313,9 @@ class Checker:
         """The answer ``given`` means on this scale, or None if it is not one."""
         if given is None or (isinstance(given, str) and not given.strip()):
             return Answer("blank")
-        if isinstance(given, bool) or not isinstance(given, int | str):
+        if isinstance(given, bool) or not isinstance(given, int | float | str):
             return None
-        key = str(given) if isinstance(given, int) else _norm(given)
+        key = format_value(given) if isinstance(given, int | float) else _norm(given)
         return self.spellings[scale_id].get(key)
 
 
@@ -343,7 +349,7 @@ def check_text(text: str, path: str, checker: Checker) -> tuple[list[Response], 
         line, col = locate(doc, loc) if doc is not None else (None, None)
         if line is None and not loc and len(docs) == 1:
             line, col = 1, 1
-        where = format_loc(loc)
+        where = format_loc(problem_where(loc, message))
         if len(docs) > 1 and not where:
             where = f"document {index + 1}"
         problems.append(Problem(path, line, col, where, message, severity))

@@ -12,7 +12,7 @@ import difflib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import InvalidFileError, PeerreadyError, Problem
+from .errors import InvalidFileError, PeerreadyError, Problem, plain_message, problem_where
 from .yamlio import ProblemError, load_documents_rt, locate, read_text
 
 Identifier = Annotated[
@@ -96,10 +96,17 @@ class Role(Model):
     label: str
 
 
-class ScaleOption(Model):
-    """A scored answer."""
+Number = int | float
 
-    value: int
+
+class ScaleOption(Model):
+    """A scored answer: the value stored in answer files and its label.
+
+    Values need not be consecutive or whole (1/3/5, 0–10, 0.5 steps): every statistic uses the
+    values themselves, and people choose an option by its position, never by typing the value.
+    """
+
+    value: Number
     label: str
 
 
@@ -120,27 +127,46 @@ class Scale(Model):
     non_scored: list[NonScoredOption] = []
 
     @cached_property
-    def low(self) -> int:
+    def low(self) -> Number:
         """Smallest scored value."""
         return min(o.value for o in self.options)
 
     @cached_property
-    def high(self) -> int:
+    def high(self) -> Number:
         """Largest scored value."""
         return max(o.value for o in self.options)
 
-    def normalise(self, value: int, reverse: bool = False) -> float:
-        """Map a scored value to 0–100, flipped for reverse-worded items."""
+    @cached_property
+    def null_variance(self) -> float:
+        """Variance of answers picked uniformly at random from this scale's own values.
+
+        The r_wg null (James, Demaree & Wolf 1984). (A² − 1)/12 is the special case of the
+        consecutive codes 1..A; a 1/3/5 scale gives 2.667, not 0.667.
+        """
+        values = [float(o.value) for o in self.options]
+        centre = sum(values) / len(values)
+        return sum((v - centre) ** 2 for v in values) / len(values)
+
+    def normalise(self, value: Number, reverse: bool = False) -> float:
+        """Map a scored value to 0–100 (linear in the value), flipped for reverse-worded items."""
         share = (value - self.low) / (self.high - self.low)
         return 100.0 * (1.0 - share if reverse else share)
 
-    def score_table(self, reverse: bool = False) -> dict[int, float]:
+    def score_table(self, reverse: bool = False) -> dict[Number, float]:
         """Every scored value's 0–100 score, for scoring many answers quickly."""
         return {o.value: self.normalise(o.value, reverse) for o in self.options}
 
+    def non_scored_option(self, kind: str) -> NonScoredOption | None:
+        """This scale's option of a kind (``unsure``/``not-applicable``), with its own id."""
+        return next((o for o in self.non_scored if o.kind == kind), None)
+
+    def label_of(self, value: Number) -> str:
+        """The label of a scored value."""
+        return next((o.label for o in self.options if o.value == value), str(value))
+
     def allowed(self) -> list[str]:
         """Every accepted answer, for error messages and templates."""
-        scored = [f"{o.value} ({o.label})" for o in self.options]
+        scored = [f"{format_value(o.value)} ({o.label})" for o in self.options]
         return scored + [o.id for o in self.non_scored]
 
 
@@ -152,12 +178,26 @@ class ContextOption(Model):
 
 
 class ContextQuestion(Model):
-    """A question about the team's situation that decides which items and risks apply."""
+    """A question about the team's situation that decides which items and risks apply.
+
+    ``dont_know`` is the answer for someone who does not know (``null`` to offer none); a
+    "don't know" context answer counts as unknown, so every question it could rule out is asked.
+    """
 
     id: Identifier
     text: str
     help: str = ""
     options: list[ContextOption] = Field(min_length=1)
+    dont_know: ContextOption | None = ContextOption(id="unsure", label="Don't know")
+
+    @property
+    def all_options(self) -> list[ContextOption]:
+        """The options, then the "don't know" answer if there is one."""
+        return [*self.options, *([self.dont_know] if self.dont_know else [])]
+
+    def label_of(self, answer: str) -> str:
+        """The label of an answer id (the id itself if unknown)."""
+        return next((o.label for o in self.all_options if o.id == answer), answer)
 
 
 class Band(Model):
@@ -169,8 +209,59 @@ class Band(Model):
     max: float = Field(ge=0, le=100)
 
 
+def _when_lists(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
+    return value
+
+
+When = Annotated[dict[str, list[str]], BeforeValidator(_when_lists)]
+
+
+def context_allows(when: Mapping[str, list[str]], context: Mapping[str, str]) -> bool:
+    """True unless a *known* context answer is outside ``when`` (unknown context: allowed)."""
+    for question, allowed in when.items():
+        answer = context.get(question)
+        if answer is not None and answer not in allowed:
+            return False
+    return True
+
+
+def context_matches(when: Mapping[str, list[str]], context: Mapping[str, str]) -> bool:
+    """True only when every question in ``when`` is answered and its answer is listed."""
+    return all(context.get(q) in allowed for q, allowed in when.items())
+
+
+class ActionVariant(Model):
+    """Other wording of an action for a particular situation; the first that matches is used.
+
+    ``when`` needs each named context question answered with a listed answer (an unknown answer
+    never matches, so the action's own text must suit any team). ``answered_by`` needs at least
+    one respondent in one of the roles; ``not_answered_by`` needs none in any of them.
+    """
+
+    when: When = {}
+    answered_by: list[str] = []
+    not_answered_by: list[str] = []
+    text: str
+    owner: str | None = None
+
+    def matches(self, context: Mapping[str, str], roles: Iterable[str]) -> bool:
+        """Whether this variant fits a team with this context and these respondent roles."""
+        present = set(roles)
+        if self.answered_by and not present & set(self.answered_by):
+            return False
+        if self.not_answered_by and present & set(self.not_answered_by):
+            return False
+        return context_matches(self.when, context)
+
+
 class Action(Model):
-    """Something to do when the team scores below ``trigger_below`` on an item."""
+    """Something to do when the team scores below ``trigger_below`` on an item.
+
+    ``when`` limits the action to some contexts (raised unless the context is known and
+    outside it); ``variants`` reword it for particular situations.
+    """
 
     id: Identifier
     text: str
@@ -178,45 +269,48 @@ class Action(Model):
     priority: Priority = "medium"
     trigger_below: float = Field(default=50, ge=0, le=100)
     evidence: list[str] = []
+    when: When = {}
+    variants: list[ActionVariant] = []
 
-
-def _when_lists(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: [v] if isinstance(v, str) else v for k, v in value.items()}
-    return value
+    def wording(self, context: Mapping[str, str], roles: Iterable[str]) -> tuple[str, str]:
+        """The text and owner that fit this team: the first matching variant, else the action's."""
+        roles = list(roles)
+        for variant in self.variants:
+            if variant.matches(context, roles):
+                return variant.text, variant.owner if variant.owner is not None else self.owner
+        return self.text, self.owner
 
 
 class Item(Model):
-    """A question scored on one of the rubric's scales."""
+    """A question scored on one of the rubric's scales.
+
+    A reverse-worded item (agreeing is the worse answer) carries ``positive``: the statement,
+    worded so that a high score is good, shown wherever its score is shown.
+    """
 
     id: Identifier
     text: str
+    positive: str | None = None
     help: str = ""
     scale: str
     reverse: bool = False
     weight: float = Field(default=1.0, gt=0, le=10)
-    when: Annotated[dict[str, list[str]], BeforeValidator(_when_lists)] = {}
+    when: When = {}
     evidence: list[str] = []
     practice_areas: list[PracticeArea] = []
     actions: list[Action] = []
 
+    @property
+    def statement(self) -> str:
+        """How the item reads next to its score: the positive wording if reverse-worded."""
+        return self.positive if self.reverse and self.positive else self.text
+
     def applies(self, context: Mapping[str, str]) -> bool:
-        """Whether the item is asked, given context answers; unknown context means ask."""
-        for question, allowed in self.when.items():
-            answer = context.get(question)
-            if answer is not None and answer != "unsure" and answer not in allowed:
-                return False
-        return True
+        """Whether the item is asked, given known context answers; unknown context means ask.
 
-
-class Domain(Model):
-    """One of the organisational conditions the rubric assesses."""
-
-    id: Identifier
-    title: str
-    summary: str = ""
-    evidence: list[str] = []
-    items: list[Item] = Field(min_length=1)
+        ``context`` holds only known answers: "don't know" context answers are left out of it.
+        """
+        return context_allows(self.when, context)
 
 
 class FindingAction(Model):
@@ -227,6 +321,15 @@ class FindingAction(Model):
     owner: str = ""
     priority: Priority = "high"
     evidence: list[str] = []
+    variants: list[ActionVariant] = []
+
+    def wording(self, context: Mapping[str, str], roles: Iterable[str]) -> tuple[str, str]:
+        """The text and owner that fit this team: the first matching variant, else the action's."""
+        roles = list(roles)
+        for variant in self.variants:
+            if variant.matches(context, roles):
+                return variant.text, variant.owner if variant.owner is not None else self.owner
+        return self.text, self.owner
 
 
 class FindingActions(Model):
@@ -234,6 +337,69 @@ class FindingActions(Model):
 
     role_gap: FindingAction | None = None
     unsure: FindingAction | None = None
+
+
+class Domain(Model):
+    """One of the organisational conditions the rubric assesses.
+
+    ``finding_actions`` here replace the rubric-wide ones for this domain (for example a
+    "don't know" action that briefs on strategy rather than on the role).
+    """
+
+    id: Identifier
+    title: str
+    summary: str = ""
+    evidence: list[str] = []
+    finding_actions: FindingActions | None = None
+    items: list[Item] = Field(min_length=1)
+
+
+class GateCondition(Model):
+    """One condition that should hold before a team moves into the next stage.
+
+    ``met_at`` is the team's score on ``item`` (0–100) at or above which the condition counts as
+    met. ``basis`` says whether the gate rests on the cited ``evidence`` or is the product's own
+    judgement of good practice.
+    """
+
+    id: Identifier
+    text: str
+    item: str
+    met_at: float = Field(default=70, ge=0, le=100)
+    basis: Literal["evidence", "product"] = "evidence"
+    evidence: list[str] = []
+    note: str = ""
+
+
+class StageGate(Model):
+    """The conditions for moving into stage ``before`` (an option of the stage question)."""
+
+    before: Identifier
+    conditions: list[GateCondition] = Field(min_length=1)
+
+
+class Stages(Model):
+    """Stage gates: ``question`` is the context question whose options are stages, in order."""
+
+    question: Identifier
+    gates: list[StageGate] = Field(min_length=1)
+
+
+class ReportText(Model):
+    """Report wording that belongs to this rubric rather than to peerready.
+
+    ``source`` names the references the rubric is built from (cited in every report, and named
+    when an unverified reference is "cited in" them); ``always_cite`` lists references every
+    report includes, for example the strongest trial evidence.
+    """
+
+    evidence_statement: str = ""
+    caveat: str = (
+        "This is a structured reflection aid, not a validated measurement instrument. Use the "
+        "scores to start a conversation, not to rank teams."
+    )
+    source: list[str] = []
+    always_cite: list[str] = []
 
 
 class Reference(Model):
@@ -262,11 +428,14 @@ class Reference(Model):
             )
         return self
 
-    @property
-    def citation(self) -> str:
-        """How the reference is cited: full details if verified, as the article cites it if not."""
+    def citation(self, cited_in: str | None = None) -> str:
+        """How the reference is cited: full details if verified, as the source cites it if not.
+
+        ``cited_in`` names the work an unverified reference was found in (the rubric's source).
+        """
         if not self.verified:
-            return f"{self.cite} (cited in Gillard & Holley 2014; details not verified)"
+            where = f"cited in {cited_in}; " if cited_in else ""
+            return f"{self.cite} ({where}details not verified)"
         # The evidence file sometimes notes what its source did not show, in brackets.
         authors = re.sub(r"\s*\([^)]*\)", "", self.authors or "").strip()
         parts = [f"{authors} ({self.year})" if authors else f"{self.cite}"]
@@ -291,7 +460,12 @@ class Rubric(Model):
     scales: list[Scale] = Field(min_length=1)
     context: list[ContextQuestion] = []
     bands: list[Band] = Field(min_length=1)
+    #: Points between two role groups' means that count as a role gap (one scale step is a
+    #: natural choice: 25 on a five-point scale, 10 on an eleven-point one).
+    gap_threshold: float = Field(default=25, gt=0, le=100)
     finding_actions: FindingActions = FindingActions()
+    stages: Stages | None = None
+    report: ReportText = ReportText()
     domains: list[Domain] = Field(min_length=1)
     references: dict[str, Reference] = {}
 
@@ -306,18 +480,63 @@ class Rubric(Model):
     @cached_property
     def items(self) -> dict[str, tuple[Domain, Item]]:
         """Every item by its full id, ``domain.item``, in rubric order."""
-        return {f"{d.id}.{i.id}": (d, i) for d in self.domains for i in d.items}
+        return {item_key(d, i): (d, i) for d in self.domains for i in d.items}
 
     @cached_property
-    def scoring_plan(self) -> dict[str, list[tuple[str, Item, dict[int, float]]]]:
+    def scoring_plan(self) -> dict[str, list[tuple[str, Item, dict[Number, float]]]]:
         """Per domain: each item's full id, the item, and its value → 0–100 table."""
         return {
             d.id: [
-                (f"{d.id}.{i.id}", i, self.scales_by_id[i.scale].score_table(i.reverse))
+                (item_key(d, i), i, self.scales_by_id[i.scale].score_table(i.reverse))
                 for i in d.items
             ]
             for d in self.domains
         }
+
+    @cached_property
+    def domains_by_id(self) -> dict[str, Domain]:
+        """Domains by id."""
+        return {d.id: d for d in self.domains}
+
+    def item(self, key: str) -> Item:
+        """The item with full id ``domain.item``."""
+        return self.items[key][1]
+
+    def scale_of(self, key: str) -> Scale:
+        """The scale of the item with full id ``domain.item``."""
+        return self.scales_by_id[self.items[key][1].scale]
+
+    def finding_action(
+        self, domain: str, kind: Literal["role_gap", "unsure"]
+    ) -> FindingAction | None:
+        """The finding action for a domain: the domain's own, else the rubric-wide one."""
+        own = self.domains_by_id[domain].finding_actions
+        if own is not None and getattr(own, kind) is not None:
+            return getattr(own, kind)  # type: ignore[no-any-return]
+        return getattr(self.finding_actions, kind)  # type: ignore[no-any-return]
+
+    def known_context(self, context: Mapping[str, str]) -> dict[str, str]:
+        """Context answers that rule questions in or out: "don't know" and blanks dropped."""
+        known = {}
+        for qid, answer in context.items():
+            question = self.context_by_id.get(qid)
+            if question is not None and answer in {o.id for o in question.options}:
+                known[qid] = answer
+        return known
+
+    @property
+    def source_cite(self) -> str | None:
+        """How the rubric's first source is cited (for "cited in …"), if it names one."""
+        for key in self.report.source:
+            if key in self.references:
+                return self.references[key].cite
+        return None
+
+    @cached_property
+    def band_edges(self) -> list[float]:
+        """Inner band boundaries (0 and 100 excluded), ascending."""
+        edges = {b.min for b in self.bands} | {b.max for b in self.bands}
+        return sorted(e for e in edges if 0 < e < 100)
 
     @cached_property
     def scales_by_id(self) -> dict[str, Scale]:
@@ -353,6 +572,20 @@ class Rubric(Model):
                 yield full_id, action
 
 
+def item_key(domain: Domain | str, item: Item | str) -> str:
+    """An item's full id as answer files and scores write it: ``domain.item``."""
+    d = domain if isinstance(domain, str) else domain.id
+    i = item if isinstance(item, str) else item.id
+    return f"{d}.{i}"
+
+
+def format_value(value: Number) -> str:
+    """A scale value as written in answer files: ``3``, ``2.5`` (never ``3.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """A ' Did you mean …?' hint, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -362,8 +595,15 @@ def suggest(word: str, choices: Iterable[str]) -> str:
 Loc = tuple[str | int, ...]
 
 
+def _spelling(text: str) -> str:
+    """How answers are matched: case, spacing and curly quotes ignored."""
+    return " ".join(text.replace("’", "'").split()).casefold()
+
+
 def cross_reference_problems(rubric: Rubric) -> list[tuple[Loc, str]]:
-    """Check what the models alone cannot: ids resolve, nothing repeats, bands tile 0–100."""
+    """Check what the models alone cannot: ids resolve, nothing repeats or collides, bands tile
+    0–100, every condition names real context answers and roles, reverse items read positively.
+    """
     found: list[tuple[Loc, str]] = []
 
     def dupes(loc: Loc, field: str, values: Sequence[object]) -> None:
@@ -374,14 +614,51 @@ def cross_reference_problems(rubric: Rubric) -> list[tuple[Loc, str]]:
                 found.append(((*loc, index, field), f"duplicate {field} {value!r}"))
             seen.add(value)
 
+    def collisions(entries: list[tuple[Loc, str, str]]) -> None:
+        """Each accepted spelling (id, label or value) must mean one option only."""
+        owner: dict[str, str] = {}
+        for loc, option, spelling in entries:
+            key = _spelling(spelling)
+            if key in owner and owner[key] != option:
+                found.append(
+                    (
+                        loc,
+                        f"{spelling!r} would mean two different answers ({owner[key]!r} and "
+                        f"{option!r}); give each option its own id and label",
+                    )
+                )
+            owner.setdefault(key, option)
+
     dupes(("roles",), "id", [r.id for r in rubric.roles])
+    role_ids = set(rubric.role_ids)
     dupes(("scales",), "id", [s.id for s in rubric.scales])
     for si, scale in enumerate(rubric.scales):
-        dupes(("scales", si, "options"), "value", [o.value for o in scale.options])
-        dupes(("scales", si, "non_scored"), "id", [o.id for o in scale.non_scored])
+        sloc: Loc = ("scales", si)
+        dupes((*sloc, "options"), "value", [o.value for o in scale.options])
+        dupes((*sloc, "non_scored"), "id", [o.id for o in scale.non_scored])
+        dupes((*sloc, "non_scored"), "kind", [o.kind for o in scale.non_scored])
+        entries: list[tuple[Loc, str, str]] = []
+        for oi, opt in enumerate(scale.options):
+            name = format_value(opt.value)
+            entries += [((*sloc, "options", oi, "value"), name, name)]
+            entries += [((*sloc, "options", oi, "label"), name, opt.label)]
+        for oi, other in enumerate(scale.non_scored):
+            entries += [((*sloc, "non_scored", oi, "id"), other.id, other.id)]
+            entries += [((*sloc, "non_scored", oi, "label"), other.id, other.label)]
+        collisions(entries)
     dupes(("context",), "id", [q.id for q in rubric.context])
     for qi, question in enumerate(rubric.context):
-        dupes(("context", qi, "options"), "id", [o.id for o in question.options])
+        qloc0: Loc = ("context", qi)
+        dupes((*qloc0, "options"), "id", [o.id for o in question.options])
+        entries = []
+        for oi, copt in enumerate(question.options):
+            entries += [((*qloc0, "options", oi, "id"), copt.id, copt.id)]
+            entries += [((*qloc0, "options", oi, "label"), copt.id, copt.label)]
+        if question.dont_know is not None:
+            dk = question.dont_know
+            entries += [((*qloc0, "dont_know", "id"), dk.id, dk.id)]
+            entries += [((*qloc0, "dont_know", "label"), dk.id, dk.label)]
+        collisions(entries)
     dupes(("bands",), "level", [b.level for b in rubric.bands])
     dupes(("domains",), "id", [d.id for d in rubric.domains])
 
@@ -393,15 +670,68 @@ def cross_reference_problems(rubric: Rubric) -> list[tuple[Loc, str]]:
             if key not in refs:
                 found.append(((*loc, index), f"unknown evidence key {key!r}{suggest(key, refs)}"))
 
-    for kind in ("role_gap", "unsure"):
-        finding = getattr(rubric.finding_actions, kind)
-        if finding is not None:
-            action_ids.append((("finding_actions", kind, "id"), finding.id))
-            check_evidence(("finding_actions", kind, "evidence"), finding.evidence)
+    def check_when(loc: Loc, when: Mapping[str, list[str]]) -> None:
+        for qid, answers in when.items():
+            qloc: Loc = (*loc, qid)
+            known = rubric.context_by_id.get(qid)
+            if known is None:
+                found.append(
+                    (
+                        qloc,
+                        f"'when' names unknown context question {qid!r}"
+                        f"{suggest(qid, rubric.context_by_id)}",
+                    )
+                )
+                continue
+            options = [o.id for o in known.options]
+            for ai, answer in enumerate(answers):
+                if answer not in options:
+                    found.append(
+                        (
+                            (*qloc, ai),
+                            f"{qid!r} has no answer {answer!r}; expected one of "
+                            f"{', '.join(options)}",
+                        )
+                    )
+
+    def check_roles(loc: Loc, roles: list[str]) -> None:
+        for index, role in enumerate(roles):
+            if role not in role_ids:
+                found.append(
+                    (
+                        (*loc, index),
+                        f"unknown role {role!r}{suggest(role, role_ids)}; expected one of "
+                        f"{', '.join(rubric.role_ids)}",
+                    )
+                )
+
+    def check_variants(loc: Loc, variants: list[ActionVariant]) -> None:
+        for vi, variant in enumerate(variants):
+            vloc: Loc = (*loc, "variants", vi)
+            check_when((*vloc, "when"), variant.when)
+            check_roles((*vloc, "answered_by"), variant.answered_by)
+            check_roles((*vloc, "not_answered_by"), variant.not_answered_by)
+            if not (variant.when or variant.answered_by or variant.not_answered_by):
+                found.append(
+                    (vloc, "a variant needs 'when', 'answered_by' or 'not_answered_by' to say "
+                     "when it is used")
+                )  # fmt: skip
+
+    def check_findings(loc: Loc, findings: FindingActions) -> None:
+        for kind in ("role_gap", "unsure"):
+            finding = getattr(findings, kind)
+            if finding is not None:
+                action_ids.append(((*loc, kind, "id"), finding.id))
+                check_evidence((*loc, kind, "evidence"), finding.evidence)
+                check_variants((*loc, kind), finding.variants)
+
+    check_findings(("finding_actions",), rubric.finding_actions)
 
     for di, domain in enumerate(rubric.domains):
         dloc: Loc = ("domains", di)
         check_evidence((*dloc, "evidence"), domain.evidence)
+        if domain.finding_actions is not None:
+            check_findings((*dloc, "finding_actions"), domain.finding_actions)
         dupes((*dloc, "items"), "id", [i.id for i in domain.items])
         for ii, item in enumerate(domain.items):
             iloc: Loc = (*dloc, "items", ii)
@@ -412,40 +742,87 @@ def cross_reference_problems(rubric: Rubric) -> list[tuple[Loc, str]]:
                         f"unknown scale {item.scale!r}{suggest(item.scale, rubric.scales_by_id)}",
                     )
                 )
-            check_evidence((*iloc, "evidence"), item.evidence)
-            for qid, answers in item.when.items():
-                qloc: Loc = (*iloc, "when", qid)
-                known = rubric.context_by_id.get(qid)
-                if known is None:
-                    found.append(
-                        (
-                            qloc,
-                            f"'when' names unknown context question {qid!r}"
-                            f"{suggest(qid, rubric.context_by_id)}",
-                        )
+            if item.reverse and not item.positive:
+                found.append(
+                    (
+                        (*iloc, "reverse"),
+                        "a reverse-worded item needs 'positive': the statement worded so that a "
+                        "high score is good, shown next to its score in reports",
                     )
-                    continue
-                options = [o.id for o in known.options]
-                for ai, answer in enumerate(answers):
-                    if answer not in options:
-                        found.append(
-                            (
-                                (*qloc, ai),
-                                f"{qid!r} has no answer {answer!r}; expected one of "
-                                f"{', '.join(options)}",
-                            )
-                        )
+                )
+            check_evidence((*iloc, "evidence"), item.evidence)
+            check_when((*iloc, "when"), item.when)
             for ai, action in enumerate(item.actions):
                 aloc: Loc = (*iloc, "actions", ai)
                 action_ids.append(((*aloc, "id"), action.id))
                 check_evidence((*aloc, "evidence"), action.evidence)
+                check_when((*aloc, "when"), action.when)
+                check_variants(aloc, action.variants)
     seen_actions: set[str] = set()
     for loc, action_id in action_ids:
         if action_id in seen_actions:
             found.append((loc, f"duplicate action id {action_id!r}"))
         seen_actions.add(action_id)
 
+    if rubric.stages is not None:
+        found.extend(_stage_problems(rubric, rubric.stages, check_evidence))
+    for field in ("source", "always_cite"):
+        check_evidence(("report", field), getattr(rubric.report, field))
+
     found.extend(_band_problems(rubric.bands))
+    return found
+
+
+def _stage_problems(
+    rubric: Rubric, stages: Stages, check_evidence: Callable[[Loc, list[str]], None]
+) -> list[tuple[Loc, str]]:
+    found: list[tuple[Loc, str]] = []
+    question = rubric.context_by_id.get(stages.question)
+    if question is None:
+        return [
+            (
+                ("stages", "question"),
+                f"unknown context question {stages.question!r}"
+                f"{suggest(stages.question, rubric.context_by_id)}",
+            )
+        ]
+    options = [o.id for o in question.options]
+    seen: set[str] = set()
+    for gi, gate in enumerate(stages.gates):
+        gloc: Loc = ("stages", "gates", gi)
+        if gate.before not in options:
+            found.append(
+                (
+                    (*gloc, "before"),
+                    f"{stages.question!r} has no answer {gate.before!r}; expected one of "
+                    f"{', '.join(options)}",
+                )
+            )
+        elif gate.before == options[0]:
+            found.append(
+                ((*gloc, "before"), f"{gate.before!r} is the first stage; nothing comes before it")
+            )
+        if gate.before in seen:
+            found.append(((*gloc, "before"), f"a second gate before {gate.before!r}"))
+        seen.add(gate.before)
+        for ci, condition in enumerate(gate.conditions):
+            cloc: Loc = (*gloc, "conditions", ci)
+            if condition.item not in rubric.items:
+                found.append(
+                    (
+                        (*cloc, "item"),
+                        f"unknown item {condition.item!r}{suggest(condition.item, rubric.items)}",
+                    )
+                )
+            check_evidence((*cloc, "evidence"), condition.evidence)
+            if condition.basis == "evidence" and not condition.evidence:
+                found.append(
+                    (
+                        (*cloc, "evidence"),
+                        "a gate resting on evidence needs 'evidence' keys; write basis: product "
+                        "if it is the product's own judgement",
+                    )
+                )
     return found
 
 
@@ -485,24 +862,26 @@ def format_loc(loc: Sequence[str | int]) -> str:
     return text
 
 
-def pydantic_problems(err: ValidationError, doc: Any, path: str) -> list[Problem]:
-    """Every pydantic error as a Problem pointing at its line in the YAML."""
+def pydantic_problems(
+    err: ValidationError, doc: Any, path: str, hints: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Every pydantic error as a plain-words Problem pointing at its line in the YAML."""
     problems = []
+    seen: set[Loc] = set()
     for detail in err.errors(include_url=False):
-        loc = tuple(p for p in detail["loc"] if not str(p).startswith("function-"))
+        # Union members ("int", "str") and validator names are pydantic's detail, not the user's.
+        loc = tuple(
+            p
+            for p in detail["loc"]
+            if not str(p).startswith("function-")
+            and p not in {"int", "float", "str", "none", "bool", "date", "list", "dict"}
+        )
+        if loc in seen:
+            continue
+        seen.add(loc)
         line, col = locate(doc, loc)
-        message = detail["msg"]
-        if detail["type"] == "extra_forbidden":
-            message = "unknown key; remove it or check its spelling"
-        elif detail["type"] == "missing":
-            message = "required key is missing"
-        elif detail["type"] == "string_pattern_mismatch":
-            message = "ids use lower-case letters, digits and hyphens only"
-        elif detail["type"] == "literal_error":
-            message = f"{message}, got {detail.get('input')!r}"
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        problems.append(Problem(path, line, col, format_loc(loc), message))
+        message = plain_message({**detail, "loc": loc}, hints)
+        problems.append(Problem(path, line, col, format_loc(problem_where(loc, message)), message))
     return problems
 
 

@@ -237,12 +237,15 @@ def sample_variance(values: Sequence[float]) -> float:
     return math.fsum((v - centre) ** 2 for v in values) / (len(values) - 1)
 
 
-def rwg(values: Sequence[int], options: int) -> float | None:
-    """Within-group agreement r_wg against a uniform null; None for fewer than two answers."""
-    if len(values) < 2 or options < 2:
+def rwg(values: Sequence[float], null_variance: float) -> float | None:
+    """Within-group agreement r_wg = 1 − s² / σ²_EU, floored at 0; None below two answers.
+
+    ``null_variance`` (σ²_EU) is the variance of answers spread uniformly over the scale's own
+    values (``Scale.null_variance``), so unequally spaced or non-integer codes are handled.
+    """
+    if len(values) < 2 or null_variance <= 0:
         return None
-    expected = (options**2 - 1) / 12
-    return max(0.0, 1.0 - sample_variance(values) / expected)
+    return max(0.0, 1.0 - sample_variance(values) / null_variance)
 
 
 def interval(scores: Sequence[float]) -> tuple[float, float] | None:
@@ -315,9 +318,7 @@ def _team_context(
     disagreements: list[str] = []
     for question in rubric.context:
         counts = Counter(
-            r.context[question.id]
-            for r in responses
-            if r.context.get(question.id) not in (None, "unsure")
+            r.context[question.id] for r in responses if r.context.get(question.id) is not None
         )
         if not counts:
             continue
@@ -342,7 +343,7 @@ def _score_item(
 ) -> tuple[ItemScore, RoleGap | None, UnsureItem | None]:
     full_id = f"{domain.id}.{item.id}"
     kinds: Counter[str] = Counter()
-    raw: list[int] = []
+    raw: list[float] = []
     by_role: dict[str, list[float]] = defaultdict(list)
     asked = 0
     for response, score in zip(responses, scores, strict=True):
@@ -357,7 +358,7 @@ def _score_item(
     values = [v for group in by_role.values() for v in group]
     shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group, allowed)
     means, gap = role_gap(by_role, shown, full_id, gap_threshold)
-    agreement = rwg(raw, len(rubric.scales_by_id[item.scale].options))
+    agreement = rwg(raw, rubric.scales_by_id[item.scale].null_variance)
     result = ItemScore(
         id=full_id,
         score=r1(fmean(values)) if values else None,

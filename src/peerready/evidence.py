@@ -1,0 +1,63 @@
+"""How a cited source is labelled wherever it is cited: each source with its own study type.
+
+One label per source, never one label for a group of sources, so that "Davidson 2006; Gillard
+2013" cannot read as if both were reviews. Unverified references and less certain matches to the
+rubric's source article say so; a source's caveat travels with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .rubric import KIND_LABELS, Rubric
+
+
+@dataclass(frozen=True)
+class SourceLabel:
+    """One cited source as a reader sees it next to a claim or action."""
+
+    key: str
+    cite: str
+    kind: str
+    verified: bool
+    confidence: str
+    caveat: str | None
+
+    @property
+    def notes(self) -> list[str]:
+        """What the reader should know about how sure the citation is."""
+        notes = []
+        if not self.verified:
+            notes.append("details not verified")
+        if self.confidence in {"medium", "low"}:
+            notes.append("match to the cited work less certain")
+        return notes
+
+    @property
+    def text(self) -> str:
+        """``Kemp 2012 (qualitative study)``, with any doubt about the citation added."""
+        return f"{self.cite} ({'; '.join([self.kind, *self.notes])})"
+
+
+def source_label(rubric: Rubric, key: str) -> SourceLabel:
+    """The label of one reference of ``rubric``."""
+    ref = rubric.references[key]
+    return SourceLabel(
+        key=key,
+        cite=ref.cite,
+        kind=KIND_LABELS.get(ref.kind, ref.kind),
+        verified=ref.verified,
+        confidence=ref.match_confidence,
+        caveat=ref.caveat,
+    )
+
+
+def source_labels(rubric: Rubric, keys: Iterable[str]) -> list[SourceLabel]:
+    """Labels for the known references among ``keys``, in order, each once."""
+    return [source_label(rubric, k) for k in dict.fromkeys(keys) if k in rubric.references]
+
+
+def cite_line(rubric: Rubric, keys: Iterable[str]) -> str:
+    """``Kemp 2012 (qualitative study); Gates 2007 (qualitative study)``, or ``""``."""
+    return "; ".join(label.text for label in source_labels(rubric, keys))
