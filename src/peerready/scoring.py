@@ -32,7 +32,16 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import Problem
 from .responses import Response
-from .rubric import PRIORITY_ORDER, Domain, FindingAction, Item, Priority, Rubric
+from .rubric import (
+    PRIORITY_ORDER,
+    Domain,
+    FindingAction,
+    Item,
+    Priority,
+    Rubric,
+    context_allows,
+    item_key,
+)
 
 GAP_THRESHOLD = 25.0
 UNSURE_SHARE = 0.3
@@ -134,6 +143,25 @@ class Comment(Out):
     text: str
 
 
+class GateStatus(Out):
+    """One stage-gate condition for a team: ``met``, ``not-met`` or ``not-known``."""
+
+    id: str
+    item: str
+    met_at: float
+    score: float | None
+    status: Literal["met", "not-met", "not-known"]
+
+
+class NextStage(Out):
+    """The team's stage and the conditions for the next (``next`` None at the last stage,
+    where the conditions listed are those that should already hold)."""
+
+    stage: str | None
+    next: str | None
+    conditions: list[GateStatus]
+
+
 class TeamScore(Out):
     team: str
     organisation: str | None
@@ -145,6 +173,7 @@ class TeamScore(Out):
     overall: Overall
     domains: list[DomainScore]
     actions: list[PlannedAction]
+    next_stage: NextStage | None = None
     comments: list[Comment] = []
 
 
@@ -483,23 +512,33 @@ def _finding(
     reason: str,
     domain_order: float,
     strength: float,
+    context: Mapping[str, str],
+    roles: list[str],
 ) -> tuple[ActionKey, PlannedAction]:
     """A finding action for one domain, with its sort key (priority, weakest domain first)."""
     key = (PRIORITY_ORDER[finding.priority], domain_order, strength, finding.id)
+    text, owner = finding.wording(context, roles)
     return key, PlannedAction(
         id=f"{finding.id}-{domain}",
         domain=domain,
         item=None,
         source=source,
         priority=finding.priority,
-        text=finding.text,
-        owner=finding.owner,
+        text=text,
+        owner=owner,
         evidence=finding.evidence,
         reason=reason,
     )
 
 
-def _actions(rubric: Rubric, domains: Sequence[DomainScore]) -> list[PlannedAction]:
+def _actions(
+    rubric: Rubric,
+    domains: Sequence[DomainScore],
+    context: Mapping[str, str],
+    roles: Iterable[str],
+) -> list[PlannedAction]:
+    """Actions raised by item scores and findings, worded for the team's context and roles."""
+    roles = list(roles)
     planned: list[tuple[ActionKey, PlannedAction]] = []
     scores = {d.id: d for d in domains}
     for domain in rubric.domains:
@@ -507,50 +546,99 @@ def _actions(rubric: Rubric, domains: Sequence[DomainScore]) -> list[PlannedActi
         item_scores = {i.id: i for i in result.items}
         order = result.score if result.score is not None else -1.0
         for item in domain.items:
-            full_id = f"{domain.id}.{item.id}"
+            full_id = item_key(domain, item)
             score = item_scores[full_id].score
-            if score is None:
+            if score is None or not item.applies(context):
                 continue
             for action in item.actions:
-                if score < action.trigger_below:
-                    planned.append(
-                        (
-                            (
-                                PRIORITY_ORDER[action.priority],
-                                order,
-                                score - action.trigger_below,
-                                action.id,
-                            ),
-                            PlannedAction(
-                                id=action.id,
-                                domain=domain.id,
-                                item=full_id,
-                                source="item",
-                                priority=action.priority,
-                                text=action.text,
-                                owner=action.owner,
-                                evidence=action.evidence or item.evidence,
-                                reason=f"team score {score:.0f} is below {action.trigger_below:g}",
-                            ),
-                        )
+                if score >= action.trigger_below or not context_allows(action.when, context):
+                    continue
+                text, owner = action.wording(context, roles)
+                key = (
+                    PRIORITY_ORDER[action.priority],
+                    order,
+                    score - action.trigger_below,
+                    action.id,
+                )
+                planned.append(
+                    (
+                        key,
+                        PlannedAction(
+                            id=action.id,
+                            domain=domain.id,
+                            item=full_id,
+                            source="item",
+                            priority=action.priority,
+                            text=text,
+                            owner=owner,
+                            evidence=action.evidence or item.evidence,
+                            reason=f"team score {score:.0f} is below {action.trigger_below:g}",
+                        ),
                     )
-        findings = rubric.finding_actions
-        if result.role_gaps and findings.role_gap is not None:
+                )
+        role_gap = rubric.finding_action(domain.id, "role_gap")
+        if result.role_gaps and role_gap is not None:
             widest = max(result.role_gaps, key=lambda g: g.gap)
             reason = (
                 f"{len(result.role_gaps)} role gap(s); widest {widest.gap:.0f} points between "
                 f"{widest.high.role} and {widest.low.role}"
             )
             planned.append(
-                _finding(findings.role_gap, domain.id, "role-gap", reason, order, -widest.gap)
+                _finding(
+                    role_gap, domain.id, "role-gap", reason, order, -widest.gap, context, roles
+                )
             )
-        if result.unsure and findings.unsure is not None:
+        unsure = rubric.finding_action(domain.id, "unsure")
+        if result.unsure and unsure is not None:
             reason = f'many answered "don\'t know" on {len(result.unsure)} question(s)'
             planned.append(
-                _finding(findings.unsure, domain.id, "unsure", reason, order, -len(result.unsure))
+                _finding(
+                    unsure, domain.id, "unsure", reason, order, -len(result.unsure), context, roles
+                )
             )
     planned.sort(key=lambda pair: pair[0])
     return [action for _, action in planned]
+
+
+def next_stage(
+    rubric: Rubric, context: Mapping[str, str], items: Mapping[str, ItemScore]
+) -> NextStage | None:
+    """The stage-gate checklist for a team, from its stage answer and its item scores.
+
+    A condition is met when the team's score on its item is at or above ``met_at``, not met
+    below it, and not known when the item has no score (nobody gave a scored answer).
+    """
+    stages = rubric.stages
+    if stages is None:
+        return None
+    order = [o.id for o in rubric.context_by_id[stages.question].options]
+    stage = context.get(stages.question)
+    gates = {g.before: g for g in stages.gates}
+    if stage is None:
+        following = next((s for s in order if s in gates), None)
+        gate = gates.get(following) if following else None
+    else:
+        later = [s for s in order[order.index(stage) + 1 :] if s in gates]
+        following = later[0] if later else None
+        reached = [s for s in order[: order.index(stage) + 1] if s in gates]
+        gate = gates[following] if following else (gates[reached[-1]] if reached else None)
+    conditions = []
+    for condition in gate.conditions if gate else []:
+        found = items.get(condition.item)
+        score = found.score if found is not None else None
+        status: Literal["met", "not-met", "not-known"] = (
+            "not-known" if score is None else "met" if score >= condition.met_at else "not-met"
+        )
+        conditions.append(
+            GateStatus(
+                id=condition.id,
+                item=condition.item,
+                met_at=condition.met_at,
+                score=score,
+                status=status,
+            )
+        )
+    return NextStage(stage=stage, next=following, conditions=conditions)
 
 
 def score_team(
@@ -607,7 +695,8 @@ def score_team(
         context_disagreements=disagreements,
         overall=_overall(rubric, domains),
         domains=domains,
-        actions=_actions(rubric, domains),
+        actions=_actions(rubric, domains, context, role_counts),
+        next_stage=next_stage(rubric, context, {i.id: i for d in domains for i in d.items}),
         comments=comments,
     )
 
