@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -463,13 +464,37 @@ def test_opening_names_everything_it_could_not_place(
         "The peer worker post has a written job description that the team has seen. 9 is not "
         "one of its answers",
         "Unknown question “distinctiveness.no-such-question”",
-        "[1,2] is not one of its answers",
+        "a list is not one of its answers",
         "Comment on an unknown question “nowhere.at-all”",
     ]:
         assert named in status, named
     assert checked(page) == {
         "context.stage": "recruiting", "answers.expectations.same-picture": "4"
     }  # fmt: skip
+
+
+def test_opening_an_alias_bomb_or_a_flood_of_bad_keys_stays_quick_and_short(
+    page_for: Any, tmp_path: Path
+) -> None:
+    levels = "abcdefghi"
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"{b}: &{b} [{','.join(['*' + a] * 10)}]" for a, b in pairwise(levels)]
+    lines += [
+        "rubric: peer-worker-readiness",
+        "team: 12",
+        "answers:",
+        "  distinctiveness.job-description: *i",
+        "  expectations.same-picture: {a: *i}",
+    ]
+    lines += [f"  made-up.question-{n}: 3" for n in range(30)]  # fmt: skip
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = page_for(make_form(tmp_path))
+    status = open_file(page, path)  # within Playwright's timeout: nothing walks the expansion
+    assert "job description that the team has seen. a list is not one of its answers" in status
+    assert "a set of entries is not one of its answers" in status
+    assert "and 21 more" in status  # 9 unknown entries + 2 bad answers + 30 unknown questions
+    assert page.locator("#team").input_value() == "12"  # a number is still a team name
 
 
 @pytest.mark.parametrize(
@@ -543,6 +568,7 @@ def test_opening_a_second_file_replaces_the_first_after_asking(
         assert page.locator(field).input_value() == ""
     page.fill("#team", "Nurse B's team")
     saved = save(page, tmp_path)
+    assert page.locator("#open-status").inner_text() == ""  # "Opened b.yaml" is over
     text = saved.read_text(encoding="utf-8")
     assert "A's" not in text and "Trust A" not in text and "A1" not in text
     response = valid(saved, RUBRIC).responses[0]
