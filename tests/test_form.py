@@ -272,6 +272,9 @@ def test_save_names_what_is_missing_and_warns_about_unanswered_questions(
     page.click("#save")
     asked = len(RUBRIC.context) + len(RUBRIC.items)
     assert notice.locator("h2").inner_text() == f"{asked} questions are not answered yet"
+    heading = notice.locator("h2").bounding_box()
+    assert heading is not None and 0 <= heading["y"] < PHONE["height"] / 2  # read from the top
+    assert page.evaluate("document.activeElement.id") == "notice"
     links = notice.locator("a")
     assert links.count() == 10 and f"and {asked - 10} more" in notice.inner_text()
     assert links.first.inner_text() == RUBRIC.context[0].text
