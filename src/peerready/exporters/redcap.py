@@ -223,14 +223,18 @@ def render_dictionary(rubric: Rubric) -> str:
     form = form_name(rubric)
     for spec in dictionary_fields(rubric):
         choices = " | ".join(f"{c.code}, {c.label}" for c in spec.choices)
+        # Rubric text could start like a spreadsheet formula; peerready's own cells cannot.
+        text = [
+            csv_safe(" ".join(t.split())) for t in (spec.section, spec.label, choices, spec.note)
+        ]
         row = [
             spec.name,
             form,
-            spec.section,
+            text[0],
             spec.kind,
-            spec.label,
-            choices,
-            spec.note,
+            text[1],
+            text[2],
+            text[3],
             spec.validation,
             "",
             "",
@@ -243,5 +247,5 @@ def render_dictionary(rubric: Rubric) -> str:
             "",
             spec.annotation,
         ]
-        writer.writerow([csv_safe(" ".join(str(v).split())) for v in row])
+        writer.writerow(row)
     return buffer.getvalue()
