@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..answers import AnswerFile, Token, render_answer_file
-from ..errors import PeerreadyError, Problem, plain_message
+from ..errors import PeerreadyError, Problem, plain_message, problem_where
 from ..exporters.fhir import LinkSpec, canonical, link_specs
 from ..outputs import slugify, write_atomic
 from ..rubric import Rubric, format_loc
@@ -93,7 +93,11 @@ def _structure_problems(resource: dict[str, Any]) -> list[tuple[Loc, str]]:
         found = []
         for detail in err.errors(include_url=False):
             loc = tuple(p for p in detail["loc"] if not str(p).startswith("function-"))
-            found.append((loc, plain_message({**detail, "loc": loc})))
+            message = plain_message({**detail, "loc": loc})
+            # plain_message speaks of YAML; these files are JSON.
+            message = message.replace(" (lines starting with '- ')", " (a JSON array)")
+            message = message.replace("a set of 'key: value' lines", "a JSON object")
+            found.append((tuple(problem_where(loc, message)), message))
         return found
     return []
 
