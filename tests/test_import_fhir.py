@@ -252,8 +252,11 @@ def test_responses_that_do_not_fit_the_questionnaire_are_reported(tmp_path: Path
     assert lines[4].startswith("Warning:") and lines[4].endswith(
         "entry[4].resource.status: marked entered-in-error; response skipped"
     )
-    assert lines[5].startswith(f"Error: {source}:") and "entry[5].resource.item" in lines[5]
-    assert "response skipped" in lines[5] and "Input should" not in lines[5]
+    not_list = line_of('"item": "not a list"')
+    assert lines[5] == (
+        f"Error: {source}:{not_list}:9: entry[5].resource: item should be a list (a JSON array), "
+        "not the text 'not a list'; response skipped"
+    )
     assert lines[6] == (
         f"Warning: {source}: entry[6].resource: expected a QuestionnaireResponse, found Patient; "
         "skipped"

@@ -97,7 +97,7 @@ def _structure_problems(resource: dict[str, Any]) -> list[tuple[Loc, str]]:
             # plain_message speaks of YAML; these files are JSON.
             message = message.replace(" (lines starting with '- ')", " (a JSON array)")
             message = message.replace("a set of 'key: value' lines", "a JSON object")
-            found.append((tuple(problem_where(loc, message)), message))
+            found.append((loc, message))
         return found
     return []
 
@@ -131,7 +131,7 @@ def read_responses(path: Path, rubric: Rubric, out: Path) -> FhirImport:
         for loc, message, severity in found:
             full = (*response.loc, *loc)
             line, col = locate(located, full) if located is not None else (None, None)
-            where = format_loc(full) or f"response {response.number}"
+            where = format_loc(problem_where(full, message)) or f"response {response.number}"
             result.problems.append(Problem(str(path), line, col, where, message, severity))
         if answer is None:
             continue
