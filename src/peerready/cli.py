@@ -201,6 +201,22 @@ MaxSizeOption = Annotated[
     ),
 ]
 DEFAULT_MAX_SIZE = 1_000_000
+ShowSmallTeamsOption = Annotated[
+    bool,
+    typer.Option(
+        "--show-small-teams",
+        help="Show the scores of teams with 2 to MIN_GROUP-1 respondents, who can then work out "
+        "each other's answers (hidden by default).",
+    ),
+]
+CommentMinGroupOption = Annotated[
+    int,
+    typer.Option(
+        "--comment-min-group",
+        min=1,
+        help="Smallest team whose free-text comments are shown (never below --min-group).",
+    ),
+]
 MinGroupOption = Annotated[
     int,
     typer.Option(
@@ -331,6 +347,7 @@ def score(
         str, typer.Option("--out", "-o", help="Output file, or - for standard output.")
     ] = "-",
     min_group: MinGroupOption = 3,
+    show_small_teams: ShowSmallTeamsOption = False,
     max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Score answer files team by team; bad files are reported and skipped (exit 1).
@@ -348,7 +365,12 @@ def score(
         print_problems(result.problems, max_warnings=10)
         require_responses(result)
         report = build_score_report(
-            rub, result.responses, result.problems, result.files, min_group=min_group
+            rub,
+            result.responses,
+            result.problems,
+            result.files,
+            min_group=min_group,
+            show_small_teams=show_small_teams,
         )
         if fmt is ScoreFormat.table:
             from .display import print_score_table
@@ -374,6 +396,8 @@ def score_batch(
     *,
     quiet: bool = False,
     include_comments: bool = False,
+    comment_min_group: int = 5,
+    show_small_teams: bool = False,
     max_bytes: int = DEFAULT_MAX_SIZE,
 ) -> tuple[ScoreReport, LoadResult]:
     """Load and score a batch, or a ``scores.json`` written earlier by peerready."""
@@ -405,6 +429,8 @@ def score_batch(
         result.files,
         min_group=min_group,
         include_comments=include_comments,
+        comment_min_group=comment_min_group,
+        show_small_teams=show_small_teams,
     )
     return report, result
 
@@ -430,6 +456,8 @@ def report(
             "--include-comments", help="Show respondents' free-text comments in the reports."
         ),
     ] = False,
+    comment_min_group: CommentMinGroupOption = 5,
+    show_small_teams: ShowSmallTeamsOption = False,
     max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     baseline: Annotated[
         list[Path] | None,
@@ -450,9 +478,22 @@ def report(
     with user_errors():
         before = None
         if baseline:
-            before, _ = score_batch(baseline, rub, min_group, quiet=True, max_bytes=max_file_size)
+            before, _ = score_batch(
+                baseline,
+                rub,
+                min_group,
+                quiet=True,
+                max_bytes=max_file_size,
+                show_small_teams=show_small_teams,
+            )
         scores, result = score_batch(
-            paths, rub, min_group, include_comments=include_comments, max_bytes=max_file_size
+            paths,
+            rub,
+            min_group,
+            include_comments=include_comments,
+            comment_min_group=comment_min_group,
+            show_small_teams=show_small_teams,
+            max_bytes=max_file_size,
         )
         formats = ["html", "md"] if fmt is ReportFormat.both else [fmt.value]
         written = write_reports(
@@ -480,6 +521,7 @@ def compare(
     followup: Annotated[Path, typer.Argument(help="Later answers: a folder, file or scores.json.")],
     rubric: RubricOption = "default",
     min_group: MinGroupOption = 3,
+    show_small_teams: ShowSmallTeamsOption = False,
 ) -> None:
     """Show each team's change per domain between two assessments.
 
@@ -489,8 +531,12 @@ def compare(
 
     rub = load_rubric_or_exit(rubric)
     with user_errors():
-        before, _ = score_batch([baseline], rub, min_group, quiet=True)
-        after, result = score_batch([followup], rub, min_group, quiet=True)
+        before, _ = score_batch(
+            [baseline], rub, min_group, quiet=True, show_small_teams=show_small_teams
+        )
+        after, result = score_batch(
+            [followup], rub, min_group, quiet=True, show_small_teams=show_small_teams
+        )
     print_comparison(out_console, rub, before, after)
     if result.errors:
         raise typer.Exit(1)

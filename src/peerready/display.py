@@ -9,6 +9,7 @@ from rich.table import Table
 
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
+from .wording import level_score_text
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -57,11 +58,15 @@ def print_rubric(console: Console, rubric: Rubric) -> None:
     console.print(f"{len(rubric.references)} references; run with --format json for full details.")
 
 
-def _cell(score: float | None, label: str, provisional: bool) -> str:
+def _cell(rubric: Rubric, score: float | None, label: str, provisional: bool) -> str:
     if score is None:
         return escape(label)
     mark = "?" if provisional else ""
-    return f"{score:.0f} {escape(label)}{mark}"
+    return f"{level_score_text(rubric, score)} {escape(label)}{mark}"
+
+
+def _people(count: int | None, report: ScoreReport) -> str:
+    return str(count) if count is not None else f"<{report.settings.min_group}"
 
 
 def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> None:
@@ -81,9 +86,9 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
         for team in report.teams:
             table.add_row(
                 escape(team.team),
-                str(team.respondents),
-                _cell(team.overall.score, team.overall.label, team.overall.provisional),
-                *[_cell(d.score, d.label, d.provisional) for d in team.domains],
+                _people(team.respondents, report),
+                _cell(rubric, team.overall.score, team.overall.label, team.overall.provisional),
+                *[_cell(rubric, d.score, d.label, d.provisional) for d in team.domains],
             )
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
@@ -95,9 +100,11 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
             rows += [(d.title, d.score, d.label, d.provisional) for d in team.domains]
             for number, (name, score, label, provisional) in enumerate(rows):
                 table.add_row(
-                    f"{escape(team.team)} ({team.respondents})" if number == 0 else "",
+                    f"{escape(team.team)} ({_people(team.respondents, report)})"
+                    if number == 0
+                    else "",
                     escape(name),
-                    _cell(score, label, provisional),
+                    _cell(rubric, score, label, provisional),
                 )
     console.print(table)
     console.print("Scores 0–100; ? = provisional (too few answers or too much spread to be sure).")
@@ -136,8 +143,8 @@ def print_comparison(
             table.add_row(
                 escape(team.team) if number == 0 else "",
                 escape(name),
-                _cell(was.score, was.label, was.provisional) if was else "—",
-                _cell(now.score, now.label, now.provisional),
+                _cell(rubric, was.score, was.label, was.provisional) if was else "—",
+                _cell(rubric, now.score, now.label, now.provisional),
                 change,
             )
     console.print(table)
@@ -153,11 +160,15 @@ def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) ->
         overall = team.overall
         console.print(
             f"Overall readiness: {escape(overall.label)}"
-            + (f" ({overall.score:.0f} out of 100)" if overall.score is not None else "")
+            + (
+                f" ({level_score_text(rubric, overall.score)} out of 100)"
+                if overall.score is not None
+                else ""
+            )
             + (" — provisional" if overall.provisional else "")
         )
         for domain in team.domains:
-            score = "no score" if domain.score is None else f"{domain.score:.0f}"
+            score = "no score" if domain.score is None else level_score_text(rubric, domain.score)
             console.print(f"  {escape(domain.title)}: {score}, {escape(domain.label)}")
         if team.actions:
             console.print("\n[bold]What to do first[/bold]")

@@ -46,20 +46,32 @@ STRENGTH: dict[str, str] = {
 STRENGTH_ORDER = list(STRENGTH)
 
 METHOD = [
-    "Each scored answer is placed on a 0–100 scale (reverse-worded questions are flipped). "
-    '"Don\'t know", "not applicable" and blank answers are counted but never scored.',
+    "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
+    '(reverse-worded questions are flipped and shown by their positive wording). "Don\'t know", '
+    '"not applicable" and blank answers are counted but never scored.',
     "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
     "count only if they answered at least half of the questions that apply to them there.",
     "The team's domain score is the mean of its respondents' domain scores, with a 95% "
     "confidence interval from their spread. A level is firm only when the whole interval lies in "
     "one band; otherwise, and always with one respondent, it is provisional.",
-    "The overall score is the mean of the domain scores; its level is capped at the level of the "
-    "weakest domain, because one missing condition can undo the others.",
-    "Agreement is the r_wg index (James, Demaree & Wolf 1984): 1 when everyone answers alike, 0 "
-    "when answers are as spread as random ones; 0.7 or more is usually read as strong agreement.",
+    "The overall score is the mean of the domain scores shown; its level is capped at the level "
+    "of the weakest domain. The cap is a design choice of this tool, not a research finding: a "
+    "team should not read as ready while one condition is missing.",
+    "Scores are stored to one decimal place and levels and triggers use that value; a score is "
+    "shown with its decimal wherever rounding would cross a boundary shown with it.",
+    "Agreement is r_wg (James, Demaree & Wolf 1984): 1 minus the variance of the answers divided "
+    "by the variance of answers spread evenly over the scale's own values; 1 when everyone "
+    "answers alike, 0 when answers are as spread as random ones; 0.7 or more is usually read as "
+    "strong agreement.",
     "A role gap is a difference of {gap:g} points or more between the average scores of two "
-    "role groups. Groups smaller than {min_group} are never shown, and another group is hidden "
-    "where the hidden ones could otherwise be worked out by subtraction.",
+    "role groups.",
+    "Anonymity: no number is published for fewer than {min_group} people, and no combination of "
+    "published numbers (a team against its organisation, a role against its team, one question "
+    "against another) can be used to work out the answers or the size of a smaller group: "
+    "further numbers are withheld where a subtraction would reveal one (secondary "
+    "suppression). Teams of 2 to {below} respondents are shown without scores unless the team "
+    "agreed to show them. Free-text comments appear only when asked for, and only for teams of "
+    "at least {comment_min_group}, without names or ids and in a shuffled order.",
     "Actions come from the rubric: each is raised when the team's score on its question falls "
     'below a threshold set in the rubric; role gaps and clusters of "don\'t know" answers raise '
     "actions of their own.",
@@ -226,8 +238,8 @@ class Portfolio:
     rubric: str
     domains: list[str]
     rows: list[PortfolioRow]
-    files: int
-    respondents: int
+    files: str
+    respondents: str
     errors: int
     error_files: int
     warnings: int
@@ -437,6 +449,7 @@ def build_team_context(
     baseline: TeamScore | None = None,
     include_comments: bool = False,
     compared: bool = False,
+    comment_min_group: int = 5,
 ) -> TeamReport:
     """Everything a team report shows, computed once for both formats."""
     base_domains = {d.id: d for d in baseline.domains} if baseline else {}
@@ -538,7 +551,15 @@ def build_team_context(
         actions=actions,
         references=references,
         evidence_statement=rubric.report.evidence_statement,
-        method=[m.format(gap=gap_threshold, min_group=min_group) for m in METHOD],
+        method=[
+            m.format(
+                gap=gap_threshold,
+                min_group=min_group,
+                below=max(min_group - 1, 2),
+                comment_min_group=max(comment_min_group, min_group),
+            )
+            for m in METHOD
+        ],
         caveat=rubric.report.caveat,
         comments=comments,
         include_comments=include_comments,
@@ -598,8 +619,14 @@ def build_portfolio_context(
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
         domains=[d.title for d in rubric.domains],
         rows=rows,
-        files=report.files or 0,
-        respondents=report.respondents,
+        files=str(report.files) if report.files is not None else "not shown",
+        respondents=str(report.respondents)
+        + (
+            f" (and {report.hidden_teams} team(s) with fewer than {report.settings.min_group}, "
+            "not shown)"
+            if report.hidden_teams
+            else ""
+        ),
         errors=len(report.errors),
         error_files=len({e.file for e in report.errors}),
         warnings=len(report.warnings),
@@ -664,6 +691,7 @@ def write_reports(
             baseline=base.get(team.team),
             include_comments=include_comments,
             compared=baseline is not None,
+            comment_min_group=report.settings.comment_min_group,
         )
         for fmt in formats:
             path = out / f"{slugs[team.team]}.{fmt}"

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .disclosure import Candidate, publishable
 from .errors import Problem
-from .responses import Response
+from .responses import Response, unify_team_names
 from .rubric import (
     PRIORITY_ORDER,
     FindingAction,
@@ -1080,11 +1080,13 @@ def publish_organisation(
 
 
 def group_by_team(responses: Iterable[Response]) -> dict[str, list[Response]]:
-    """Responses keyed by team name, in a stable order."""
-    teams: dict[str, list[Response]] = defaultdict(list)
-    for response in responses:
-        teams[response.team].append(response)
-    return {name: teams[name] for name in sorted(teams, key=lambda t: (t.casefold(), t))}
+    """Responses by team, in a stable order; names that differ only in case, spacing or quotes
+    are one team (``responses.team_key``), named by its most common spelling."""
+    teams, _ = unify_team_names(list(responses))
+    grouped: dict[str, list[Response]] = defaultdict(list)
+    for response in teams:
+        grouped[response.team].append(response)
+    return {name: grouped[name] for name in sorted(grouped, key=lambda t: (t.casefold(), t))}
 
 
 def file_errors(problems: Iterable[Problem]) -> list[FileError]:
