@@ -521,10 +521,10 @@ def test_role_gap_action_when_no_peer_worker_answered_says_so() -> None:
     context = next(context_combinations(stage="planning"))
     team = worst_case_team(context, ["clinician", "manager"])
     gaps = [a for a in team.actions if a.source == "role-gap"]
-    assert gaps and all(a.text.startswith("No peer worker answered") for a in gaps)
+    assert gaps and all(a.text.startswith("Peer workers' own answers are not") for a in gaps)
     with_peers = worst_case_team(context, ["peer-worker", "manager"])
     gaps = [a for a in with_peers.actions if a.source == "role-gap"]
-    assert gaps and not any("No peer worker answered" in a.text for a in gaps)
+    assert gaps and not any("Peer workers' own answers are not" in a.text for a in gaps)
 
 
 # --- 3, 4. overclaiming and diluting the role ------------------------------------------------

@@ -16,6 +16,7 @@ from .evidence import cite_lines
 from .outputs import slugify
 from .rubric import Rubric, item_key
 from .scoring import (
+    HIDDEN,
     INSUFFICIENT,
     DomainScore,
     OrganisationScore,
@@ -25,6 +26,7 @@ from .scoring import (
     TeamScore,
 )
 from .templating import environment
+from .wording import action_reason, level_score_text
 
 STRENGTH: dict[str, str] = {
     "systematic-review": "systematic review of randomised trials: the strongest design cited, "
@@ -337,13 +339,17 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
     scored = [i for i in result.items if i.score is not None]
     top_band = max(rubric.bands, key=lambda b: b.min)
     low_band = min(rubric.bands, key=lambda b: b.min)
+
+    def shown(score: float | None) -> str:
+        return level_score_text(rubric, score)
+
     strengths = [
-        ItemLine(i.id, texts[i.id], i.score, f"{i.score:.0f}")
+        ItemLine(i.id, texts[i.id], i.score, shown(i.score))
         for i in sorted(scored, key=lambda i: (-(i.score or 0), i.id))
         if (i.score or 0) >= top_band.min
     ][:3]
     gaps = [
-        ItemLine(i.id, texts[i.id], i.score, f"{i.score:.0f}")
+        ItemLine(i.id, texts[i.id], i.score, shown(i.score))
         for i in sorted(scored, key=lambda i: (i.score or 0, i.id))
         if (i.score or 0) < low_band.max
     ][:4]
@@ -356,12 +362,16 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
         for u in result.unsure
     ]
     warnings = []
-    if result.score is None:
+    if result.level == HIDDEN:
+        warnings.append(
+            "Hidden: too few people gave scored answers here for their answers to stay anonymous."
+        )
+    elif result.score is None:
         warnings.append(
             "Not enough answers to score this domain: no respondent answered at least half of "
             "its questions."
         )
-    if result.coverage < 0.8 and result.score is not None:
+    if result.coverage is not None and result.coverage < 0.8 and result.score is not None:
         warnings.append(
             f"Only {result.coverage:.0%} of the expected answers were given; treat the score "
             "with caution."
@@ -378,14 +388,14 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
         id=result.id,
         title=result.title,
         score=result.score,
-        score_text=_fmt(result.score),
+        score_text=level_score_text(rubric, result.score),
         level=result.level,
         label=result.label,
         tone=_tone(rubric, result.level),
         provisional=result.provisional,
         interval=f"{result.interval[0]:.0f}–{result.interval[1]:.0f}" if result.interval else "—",
-        respondents=result.respondents,
-        coverage=round(result.coverage * 100),
+        respondents=result.respondents if result.respondents is not None else 0,
+        coverage=round((result.coverage or 0) * 100),
         agreement="—" if result.agreement is None else f"{result.agreement:.2f}",
         summary=domain.summary,
         evidence=cite_lines(rubric, domain.evidence),
@@ -415,7 +425,7 @@ def _action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Acti
                 text=first.text,
                 owner=first.owner,
                 domain="; ".join(titles.get(a.domain, a.domain) for a in group),
-                reason="; ".join(a.reason for a in group),
+                reason="; ".join(action_reason(rubric, a) for a in group),
                 evidence=cite_lines(rubric, evidence),
             )
         )
@@ -488,6 +498,28 @@ def _next_stage_view(rubric: Rubric, team: TeamScore) -> NextStageView | None:
     return NextStageView(heading=heading, intro=intro, checks=checks)
 
 
+def _privacy_note(team: TeamScore, min_group: int) -> str | None:
+    """What is hidden in a team's report to keep people anonymous, in words."""
+    if team.visibility == "small-team-hidden":
+        return (
+            f"Fewer than {min_group} people answered for this team, so each could work out the "
+            "others' answers from the team's scores: no scores are shown. To show them anyway "
+            "(for example when the team has agreed), run the report with --show-small-teams."
+        )
+    if team.visibility == "small-team-shown":
+        return (
+            f"Fewer than {min_group} people answered for this team: each of them can work out "
+            "the others' answers from these scores. They are shown because the report was run "
+            "with --show-small-teams."
+        )
+    if team.roles_hidden:
+        return (
+            f"Role groups smaller than {min_group}, and any group whose answers could be worked "
+            "out from the others, are shown only together as other roles."
+        )
+    return None
+
+
 def build_team_context(
     rubric: Rubric,
     team: TeamScore,
@@ -513,15 +545,15 @@ def build_team_context(
         if key in rubric.references and key not in cited:
             cited.append(key)
     references = sorted((citation(rubric, k) for k in cited), key=lambda c: (c.cite, c.key))
-    hidden = [rubric.role_label(r) for r, n in team.roles.items() if n is None]
-    roles = [
-        (rubric.role_label(r), str(n) if n is not None else "hidden") for r, n in team.roles.items()
-    ]
+    roles = [(rubric.role_label(r), str(n)) for r, n in team.roles.items()]
+    if team.roles_hidden:
+        roles.append(("Other roles together", str(team.roles_hidden)))
     overall = team.overall
     if overall.score is None:
         note = "Not enough answers to give an overall level."
     elif overall.held_back:
-        weakest = next(d.title for d in team.domains if d.id == overall.weakest_domain)
+        titles = {d.id: d.title for d in team.domains}
+        weakest = " and ".join(titles[w] for w in overall.weakest_domains)
         note = (
             f"Held back by {weakest}: the average across domains would be higher, but the level "
             "is capped at the weakest domain's (a scoring choice, explained under how the scores "
@@ -550,7 +582,9 @@ def build_team_context(
     ]
     chart_text = (
         "Bar chart of domain scores out of 100: "
-        + "; ".join(f"{d.title} {_fmt(d.score)} ({d.label})" for d in team.domains)
+        + "; ".join(
+            f"{d.title} {level_score_text(rubric, d.score)} ({d.label})" for d in team.domains
+        )
         + ". The same numbers are in the table below."
     )
     dates = ""
@@ -565,14 +599,9 @@ def build_team_context(
         organisation=team.organisation,
         dates=dates or "not given",
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
-        respondents=team.respondents,
+        respondents=team.respondents or 0,
         roles=roles,
-        suppressed_note=(
-            f"Counts and breakdowns for {', '.join(hidden)} are hidden to protect groups "
-            f"smaller than {min_group}."
-            if hidden
-            else None
-        ),
+        suppressed_note=_privacy_note(team, min_group),
         context=[
             (
                 rubric.context_by_id[q].text,
@@ -580,8 +609,15 @@ def build_team_context(
             )
             for q, a in team.context.items()
         ],
-        context_disagreements=team.context_disagreements,
-        overall_score=_fmt(overall.score),
+        context_disagreements=[
+            f"{rubric.context_by_id[c.question].text} "
+            + ", ".join(
+                f"{rubric.context_by_id[c.question].label_of(a)} ({n})"
+                for a, n in c.answers.items()
+            )
+            for c in team.context_disagreements
+        ],
+        overall_score=level_score_text(rubric, overall.score),
         overall_label=overall.label,
         overall_tone=_tone(rubric, overall.level),
         overall_provisional=overall.provisional,
@@ -636,12 +672,12 @@ def build_portfolio_context(
                 team=team.team,
                 organisation=team.organisation or "",
                 link=f"{slugs[team.team]}.{extension}",
-                respondents=team.respondents,
-                overall=f"{_fmt(team.overall.score)} {team.overall.label}",
+                respondents=team.respondents or 0,
+                overall=f"{level_score_text(rubric, team.overall.score)} {team.overall.label}",
                 overall_tone=_tone(rubric, team.overall.level),
                 cells=[
                     (
-                        f"{_fmt(d.score)} {d.label}"
+                        f"{level_score_text(rubric, d.score)} {d.label}"
                         + (" (provisional)" if d.provisional and d.score is not None else ""),
                         _tone(rubric, d.level),
                     )
@@ -657,8 +693,8 @@ def build_portfolio_context(
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
         domains=[d.title for d in rubric.domains],
         rows=rows,
-        files=report.files,
-        respondents=sum(t.respondents for t in report.teams),
+        files=report.files or 0,
+        respondents=report.respondents,
         errors=len(report.errors),
         error_files=len({e.file for e in report.errors}),
         warnings=len(report.warnings),
