@@ -21,9 +21,10 @@ from typer.testing import CliRunner
 
 from peerready.answers import AnswerFile, render_answer_file
 from peerready.cli import app
+from peerready.errors import InvalidFileError
 from peerready.report import METHOD, STRENGTH
 from peerready.responses import Answer, Response
-from peerready.rubric import KIND_LABELS, Item, Rubric, load_rubric
+from peerready.rubric import KIND_LABELS, Item, Rubric, load_rubric, parse_rubric
 from peerready.scoring import PlannedAction, TeamScore, score_team
 
 from .conftest import ARTICLE, ROOT, SHARED_REFERENCES
@@ -718,3 +719,49 @@ def test_practice_area_map_in_the_rubric_readme_matches_the_tags() -> None:
         for area in item.practice_areas:
             tagged.setdefault(area, set()).add(key)
     assert mapped == tagged
+
+
+# --- rubric check enforces what can be enforced ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "        positive: Staff do not see the peer worker post as a threat to their own job"
+            " or profession.\n",
+            "",
+            "a reverse-worded item needs 'positive'",
+        ),
+        (
+            "              - when: {employment-model: [additional]}\n",
+            "              - when: {employment-model: [extra]}\n",
+            "'employment-model' has no answer 'extra'",
+        ),
+        (
+            "            evidence: [nadler1980, pitt2013]\n",
+            "            evidence: [nadler1980, pit2013]\n",
+            "unknown evidence key 'pit2013'",
+        ),
+        (
+            "      - not_answered_by: [peer-worker]\n        when: {stage: [established]}\n",
+            "      - not_answered_by: [peer-workers]\n        when: {stage: [established]}\n",
+            "unknown role 'peer-workers'",
+        ),
+        (
+            "          item: support.pay-and-grade\n",
+            "          item: support.pay-grade\n",
+            "unknown item 'support.pay-grade'",
+        ),
+    ],
+)
+def test_rubric_check_catches_broken_evidence_wording_and_gates(
+    old: str, new: str, message: str
+) -> None:
+    text = (ROOT / "rubrics" / "peer-worker-readiness.yaml").read_text(encoding="utf-8")
+    assert text.count(old) >= 1, old
+    with pytest.raises(InvalidFileError) as info:
+        parse_rubric(text.replace(old, new, 1), "edited.yaml")
+    assert any(message in p.message for p in info.value.problems), [
+        p.message for p in info.value.problems
+    ]
