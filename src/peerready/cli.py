@@ -571,7 +571,13 @@ def form(
 
 @app.command("import")
 def import_answers(
-    table: Annotated[Path, typer.Argument(help="Forms export: a .csv or .xlsx file.")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Survey export: .csv/.xlsx (Microsoft Forms, Google Forms, Qualtrics, "
+            "SurveyMonkey, REDCap records) or FHIR QuestionnaireResponse .json."
+        ),
+    ],
     rubric: RubricOption = "default",
     map_file: Annotated[
         Path | None, typer.Option("--map", help="Mapping file from columns to questions.")
@@ -583,41 +589,137 @@ def import_answers(
         Path | None,
         typer.Option("--draft-map", help="Write a draft mapping file to check, then stop."),
     ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(help="CSV delimiter: comma, semicolon, tab or bar (detected if not given)."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="CSV text encoding, e.g. utf-8 or cp1252 (detected if not given)."),
+    ] = None,
 ) -> None:
-    """Turn a forms export (one row per respondent) into answer files, one per row.
+    """Turn a survey export into answer files, one per respondent.
+
+    REDCap record exports and FHIR QuestionnaireResponses of `peerready export` need no map.
 
     Example: peerready import survey.xlsx --draft-map map.yaml   (then check map.yaml)
     Example: peerready import survey.xlsx --map map.yaml --out responses/
+    Example: peerready import redcap-records.csv --out responses/
     """
-    from .importer import convert, load_map, read_table
-    from .importer import draft_map as make_draft
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if draft_map is None and (map_file is None or out is None):
-        fail("give --draft-map FILE to draft a mapping, or --map FILE and --out DIR to convert")
+    if source.suffix.lower() == ".json":
+        if out is None or draft_map is not None or map_file is not None:
+            fail("FHIR responses need no map: give --out DIR only")
+        from .importers.fhir import read_responses
+
+        with user_errors():
+            found = read_responses(source, rub, out)
+        print_problems(found.problems)
+        errors = sum(1 for p in found.problems if p.severity == "error")
+        err_console.print(
+            f"{found.responses} QuestionnaireResponse(s): wrote {len(found.written)} answer "
+            f"file(s) to {escape(str(out))}; {errors} problem(s) stopped an answer or a response."
+        )
+        if errors:
+            raise typer.Exit(1)
+        return
+    if draft_map is None and out is None:
+        fail("give --draft-map FILE to draft a mapping, or --out DIR (and --map FILE) to convert")
+    delimiters = {"comma": ",", "semicolon": ";", "tab": "\t", "bar": "|"}
+    if delimiter is not None:
+        delimiter = delimiters.get(delimiter.lower(), delimiter.replace("\\t", "\t"))
+        if len(delimiter) != 1:
+            fail("--delimiter should be comma, semicolon, tab, bar or a single character")
+    from .errors import InvalidFileError, Problem
+    from .importers import convert, load_map, map_problems, read_table, redcap
+    from .importers import draft_map as make_draft
+
     with user_errors():
-        sheet = read_table(table)
+        sheet = read_table(source, delimiter=delimiter, encoding=encoding)
         if draft_map is not None:
+            print_problems(sheet.notes)
             text = make_draft(sheet, rub)
             write_atomic(draft_map, text)
             checks = text.count("CHECK:")
             err_console.print(
-                f"Wrote {escape(str(draft_map))}: {len(sheet.headers)} column(s), "
+                f"Wrote {escape(str(draft_map))}: read as a {escape(sheet.platform)} export, "
+                f"{len(sheet.columns)} column(s), {len(sheet.rows)} response row(s); "
                 f"{checks} line(s) marked CHECK to review before converting."
             )
             return
-        assert map_file is not None and out is not None
-        mapping = load_map(map_file, rub, sheet)
+        assert out is not None
+        if map_file is not None:
+            mapping = load_map(map_file, rub, sheet)
+        else:
+            found_map = redcap.recognise(sheet, rub)
+            if found_map is None:
+                fail(
+                    f"{source}: read as a {sheet.platform} export; draft a map first with "
+                    "--draft-map FILE, check it, then convert with --map FILE --out DIR "
+                    "(only REDCap exports of `peerready export --format redcap` need no map)"
+                )
+            unfit = map_problems(found_map, rub, sheet)
+            if unfit:
+                raise InvalidFileError(
+                    [Problem(str(source), sheet.header_row, None, "", m) for _, m in unfit]
+                )
+            mapping = found_map
+            sheet.platform = redcap.NAME
         written, problems = convert(sheet, mapping, rub, out)
     print_problems(problems)
     errors = sum(1 for p in problems if p.severity == "error")
+    skipped = len(sheet.skipped)
     err_console.print(
-        f"{len(sheet.rows)} row(s): wrote {len(written)} answer file(s) to {escape(str(out))}; "
-        f"{errors} cell(s) or row(s) could not be mapped."
+        f"{len(sheet.rows) - skipped} response row(s): wrote {len(written)} answer file(s) to "
+        f"{escape(str(out))}; {errors} cell(s) or row(s) could not be mapped."
     )
     if errors:
         raise typer.Exit(1)
+
+
+class ExportFormat(StrEnum):
+    redcap = "redcap"
+    fhir = "fhir"
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", help="redcap: a data dictionary CSV; fhir: an R4 Questionnaire."
+        ),
+    ],
+    rubric: RubricOption = "default",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Write the rubric for another survey platform: a REDCap data dictionary or a FHIR
+    R4 Questionnaire, whose responses `peerready import` reads back with no map.
+
+    Example: peerready export --format redcap --out peerready-dictionary.csv
+    Example: peerready export --format fhir --out peerready-questionnaire.json
+    """
+    from .outputs import write_atomic
+
+    rub = load_rubric_or_exit(rubric)
+    with user_errors():
+        if fmt is ExportFormat.redcap:
+            from .exporters.redcap import render_dictionary
+
+            text = render_dictionary(rub)
+        else:
+            from .exporters.fhir import render_questionnaire
+
+            text = render_questionnaire(rub)
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        write_atomic(out, text)
+    err_console.print(f"Wrote {escape(str(out))}")
 
 
 def run() -> None:  # pragma: no cover - console entry point
