@@ -15,7 +15,20 @@ from typer.testing import CliRunner
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
 MINI_RUBRIC = DATA / "minimal-rubric.yaml"
-SHARED_REFERENCES = ROOT.parent / "shared" / "evidence" / "references.yaml"
+
+
+def _shared_folder() -> Path:
+    """The project's shared folder: beside this checkout, or beside the worktree folder above it
+    (``/work/main`` and ``/work/wt/<name>`` both find ``/work/shared``)."""
+    for parent in (ROOT.parent, ROOT.parent.parent):
+        if (parent / "shared").is_dir():
+            return parent / "shared"
+    return ROOT.parent / "shared"
+
+
+SHARED = _shared_folder()
+SHARED_REFERENCES = SHARED / "evidence" / "references.yaml"
+ARTICLE = SHARED / "seed" / "gillard-holley-2014-peer-workers-literature-overview.txt"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

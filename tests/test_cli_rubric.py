@@ -24,7 +24,7 @@ def test_version(runner: CliRunner) -> None:
 def test_rubric_list_names_the_default(runner: CliRunner) -> None:
     result = runner.invoke(app, ["rubric", "list"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("peer-worker-readiness\t1.0.0\tPeer worker readiness")
+    assert result.stdout.startswith("peer-worker-readiness\t1.1.0\tPeer worker readiness")
 
 
 def test_rubric_show_json_has_contract_keys(runner: CliRunner) -> None:

@@ -464,8 +464,8 @@ def test_opening_names_everything_it_could_not_place(
         "Unknown entry under respondent: “nickname”",
         "Who employs the peer workers? “partnr” is not one of its answers",
         "Unknown question about the team: “weather”",
-        "The peer worker post has a written job description that the team has seen. 9 is not "
-        "one of its answers",
+        "The peer worker post has a written job description, built around the use of lived "
+        "experience, that the team has seen. 9 is not one of its answers",
         "Unknown question “distinctiveness.no-such-question”",
         "a list is not one of its answers",
         "Comment on an unknown question “nowhere.at-all”",
@@ -494,7 +494,7 @@ def test_opening_an_alias_bomb_or_a_flood_of_bad_keys_stays_quick_and_short(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     page = page_for(make_form(tmp_path))
     status = open_file(page, path)  # within Playwright's timeout: nothing walks the expansion
-    assert "job description that the team has seen. a list is not one of its answers" in status
+    assert "experience, that the team has seen. a list is not one of its answers" in status
     assert "a set of entries is not one of its answers" in status
     assert "and 21 more" in status  # 9 unknown entries + 2 bad answers + 30 unknown questions
     assert page.locator("#team").input_value() == "12"  # a number is still a team name

@@ -317,8 +317,8 @@ def test_semicolon_csv_is_detected_and_said(tmp_path: Path) -> None:
     text = (tmp_path / "map.yaml").read_text()
     assert 'team: {column: "Which team do you work in?"}' in text
     assert "  distinctiveness.job-description:" in text
-    table = read_table(source, delimiter=",")  # told otherwise, it reads one column
-    assert len(table.columns) == 1
+    table = read_table(source, delimiter=",")  # told otherwise, it does not split on ';'
+    assert table.columns[0].header.startswith("Which team do you work in?;What is your role?;")
 
 
 def test_tab_delimiter_can_be_given(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_dictionary_has_the_standard_columns_and_the_rubric_values() -> None:
     assert {r["Form Name"] for r in rows} == {"peer_worker_readiness"}
     job = next(r for r in rows if r["Variable / Field Name"] == "distinctiveness_job_description")
     assert job["Field Type"] == "radio"
-    assert job["Section Header"] == "Distinctiveness of the role"
+    assert job["Section Header"] == "Role distinctiveness"
     assert job["Field Label"] == DEFAULT.item("distinctiveness.job-description").text
     assert job["Choices, Calculations, OR Slider Labels"] == (
         "0, Not at all | 1, Talked about only | 2, Partly in place | 3, Mostly in place | "

@@ -135,4 +135,5 @@ def test_tied_weakest_domains_are_all_named() -> None:
     assert team.overall.weakest_domains == ["distinctiveness", "expectations"]
     assert team.overall.held_back
     context = build_team_context(RUBRIC, team, slug="w", min_group=3, gap_threshold=25)
-    assert "Distinctiveness of the role and Shared expectations of the role" in context.overall_note
+    titles = [RUBRIC.domains_by_id[d].title for d in ("distinctiveness", "expectations")]
+    assert f"{titles[0]} and {titles[1]}" in context.overall_note

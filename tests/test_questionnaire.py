@@ -89,7 +89,7 @@ def test_full_run_to_the_report(tmp_path: Path) -> None:
     answered = drive(child)
     output = child.before
     assert finish(child) == 0
-    assert answered == 28  # 30 items; two are not for a trust-employed team in post
+    assert answered == 34  # 37 items; three are not for a trust-employed team in post
     assert "Results for Ward 9" in output and "What to do first" in output
     assert (reports / "index.html").is_file() and (reports / "ward-9.html").is_file()
     validate(file)
@@ -114,10 +114,10 @@ def test_invalid_answer_help_back_and_skip(tmp_path: Path) -> None:
     child.sendline("s")  # skip question 2
     child.expect("Answer: ")
     child.sendline("b")  # back to question 2
-    child.expect("question 2 of 6")
+    child.expect("question 2 of 7")
     child.expect("Answer: ")
     child.sendline("4")
-    child.expect("question 3 of 6")
+    child.expect("question 3 of 7")
     child.expect("Answer: ")
     child.sendline("q")
     child.expect("Saved. Run the same command again")
@@ -139,8 +139,8 @@ def test_ctrl_c_then_resume_keeps_every_answer(tmp_path: Path) -> None:
     assert [saved[k].value for k in list(saved)[:5]] == [1, 2, 3, 4, 1]
 
     child = spawn(file, cols=120)
-    child.expect("Welcome back: 5 of 28 questions answered")
-    child.expect("question 6 of 6")
+    child.expect("Welcome back: 5 of 34 questions answered")
+    child.expect("question 6 of 7")
     drive(child, ["2"] * 40)
     assert finish(child) == 0
     validate(file)
@@ -148,15 +148,15 @@ def test_ctrl_c_then_resume_keeps_every_answer(tmp_path: Path) -> None:
     assert final.team == "Crisis Team" and final.role == "peer-worker"
     values = [a.value for a in final.answers.values() if a.kind == "scored"]
     assert values[:5] == [1, 2, 3, 4, 1]
-    assert len(values) == 28
+    assert len(values) == 34
 
 
 def test_skipped_questions_are_offered_and_review_can_change(tmp_path: Path) -> None:
     file = tmp_path / "a.yaml"
     child = spawn(file, "--team", "T", "--role", "other", cols=120)
-    drive(child, stop_after=3)
-    child.sendline("s")
-    drive(child, stop_after=23)  # stops at the last question (28 apply; one was skipped)
+    drive(child, stop_after=4)
+    child.sendline("s")  # skip the fifth question, room-to-be-different
+    drive(child, stop_after=28)  # stops at the last question (34 apply; one was skipped)
     child.sendline("3")
     # At the end, the skipped question is offered again.
     assert child.expect(PROMPTS) == 2

@@ -270,14 +270,15 @@ def test_template_filled_in_validates(runner: CliRunner, tmp_path: Path) -> None
     path.write_text("\n".join(filled) + "\n")
     loaded = load_responses([path], load_rubric())
     assert loaded.errors == []
-    # Two items do not apply to an established trust-employed team; answering them is noted.
+    # Three items do not apply to an established trust-employed team; answering them is noted.
     assert sorted(p.where for p in loaded.warnings) == [
         "answers.distinctiveness.partner-access",
         "answers.support.lived-experience-recruitment",
+        "answers.support.welcoming-recruitment",
     ]
     (response,) = loaded.responses
     assert response.team == "Team: Blue #1"
-    assert len(response.answers) == 28
+    assert len(response.answers) == 34
 
 
 def test_blank_template_with_role_validates_with_a_warning(
@@ -315,5 +316,5 @@ def test_score_table_never_cuts_levels_short(runner: CliRunner) -> None:
     narrow = runner.invoke(app, ["score", str(root)], env={"COLUMNS": "80"})
     assert narrow.exit_code == 0
     assert "…" not in narrow.stdout
-    assert "Crisis Resolution Team" in narrow.stdout and "62 Developing?" in narrow.stdout
+    assert "Crisis Resolution Team" in narrow.stdout and "63 Developing?" in narrow.stdout
     assert "first actions" in narrow.stdout

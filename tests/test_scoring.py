@@ -212,7 +212,8 @@ def test_many_dont_knows_raise_the_explain_action() -> None:
     alignment = next(d for d in result.domains if d.id == "alignment")
     assert [u.item for u in alignment.unsure] == ["alignment.strategy-link"]
     assert alignment.unsure[0].share == 0.5
-    assert any(a.id == "explain-the-role-alignment" for a in result.actions)
+    # Alignment has its own "don't know" action: about strategy, funding and evaluation.
+    assert any(a.id == "explain-strategy-alignment" for a in result.actions)
 
 
 def test_overall_is_held_back_by_the_weakest_domain() -> None:

@@ -39,6 +39,21 @@ class SourceLabel:
         """``Kemp 2012 (qualitative study)``, with any doubt about the citation added."""
         return f"{self.cite} ({'; '.join([self.kind, *self.notes])})"
 
+    @property
+    def text_with_caveat(self) -> str:
+        """:attr:`text` with the source's caveat, for where the source is used to back a claim.
+
+        ``Creamer 2012 (expert consensus; note: about peer support for staff in high-risk
+        organisations …)``: a reader sees what the source covers next to what it is cited for.
+        """
+        caveat = (self.caveat or "").strip().rstrip(".")
+        if not caveat:
+            return self.text
+        first = caveat.split()[0]
+        if first[0].isupper() and (len(first) == 1 or first[1:2].islower()):
+            caveat = caveat[0].lower() + caveat[1:]  # "A review …" → "note: a review …"
+        return f"{self.cite} ({'; '.join([self.kind, *self.notes, f'note: {caveat}'])})"
+
 
 def source_label(rubric: Rubric, key: str) -> SourceLabel:
     """The label of one reference of ``rubric``."""
@@ -56,6 +71,11 @@ def source_label(rubric: Rubric, key: str) -> SourceLabel:
 def source_labels(rubric: Rubric, keys: Iterable[str]) -> list[SourceLabel]:
     """Labels for the known references among ``keys``, in order, each once."""
     return [source_label(rubric, k) for k in dict.fromkeys(keys) if k in rubric.references]
+
+
+def cite_lines(rubric: Rubric, keys: Iterable[str]) -> list[str]:
+    """Each known source among ``keys`` with its own type, doubts and caveat, in order."""
+    return [label.text_with_caveat for label in source_labels(rubric, keys)]
 
 
 def cite_line(rubric: Rubric, keys: Iterable[str]) -> str:

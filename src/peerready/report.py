@@ -7,11 +7,12 @@ Markdown environment escapes every value it prints unless the value is marked sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .evidence import cite_lines
 from .outputs import slugify
 from .rubric import Rubric, item_key
 from .scoring import (
@@ -31,19 +32,24 @@ STRENGTH: dict[str, str] = {
     "systematic-review": "systematic review of randomised trials: the strongest design cited, "
     "and it found no significant differences on most outcomes",
     "review": "literature review: summarises other studies, mostly qualitative",
+    "trials-review": "review that includes randomised trials: summarises them, but is not a "
+    "systematic review",
     "quantitative": "quantitative study without randomisation: shows associations, not causes",
+    "mixed-methods": "mixed-methods study without randomisation: combines measures and "
+    "interviews; shows associations and explanations, not causes",
+    "survey": "survey: describes views or conditions at one time; not a test of effect",
     "qualitative": "qualitative study: explains experiences and mechanisms; not designed to "
     "measure effects",
+    "evaluation": "evaluation of one programme or service, without a comparison group",
     "consensus": "expert consensus: agreement among experts, not a test of effect",
-    "descriptive": "descriptive account of a programme, without comparison",
+    "mapping": "mapping of roles across services: describes what exists, not what works",
+    "descriptive": "descriptive account of one project, without comparison",
     "theory": "organisational research or theory from outside peer work: a general principle "
     "applied to peer workers by the article",
     "guidance": "guidance: recommended practice, not a study",
     "policy": "policy document: states intent, not evidence of effect",
     "opinion": "argument or position paper: a view, not a study",
 }
-#: Evidence kinds from strongest to weakest, to describe an action by its best support.
-STRENGTH_ORDER = list(STRENGTH)
 
 METHOD = [
     "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
@@ -55,8 +61,9 @@ METHOD = [
     "confidence interval from their spread. A level is firm only when the whole interval lies in "
     "one band; otherwise, and always with one respondent, it is provisional.",
     "The overall score is the mean of the domain scores shown; its level is capped at the level "
-    "of the weakest domain. The cap is a design choice of this tool, not a research finding: a "
-    "team should not read as ready while one condition is missing.",
+    "of the weakest domain. The cap is a choice made in designing the scoring, not a research "
+    "finding: the evidence describes the conditions working together but does not show that one "
+    "missing condition outweighs the others.",
     "Scores are stored to one decimal place and levels and triggers use that value; a score is "
     "shown with its decimal wherever rounding would cross a boundary shown with it.",
     "Agreement is r_wg (James, Demaree & Wolf 1984): 1 minus the variance of the answers divided "
@@ -90,6 +97,7 @@ class Citation:
     study_type: str
     strength: str
     caveat: str | None
+    doubt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +171,27 @@ class ActionView:
     domain: str
     reason: str
     evidence: list[str]
-    strength: str
+
+
+@dataclass(frozen=True)
+class StageCheck:
+    """One stage-gate condition as the checklist shows it."""
+
+    text: str
+    status: str  # "met", "not-met", "not-known"
+    status_label: str
+    score: str
+    basis: str
+    note: str
+
+
+@dataclass(frozen=True)
+class NextStageView:
+    """The team's stage-gate checklist: where it is, what comes next, and each condition."""
+
+    heading: str
+    intro: str
+    checks: list[StageCheck]
 
 
 @dataclass(frozen=True)
@@ -204,6 +232,7 @@ class TeamReport:
     chart_height: int
     chart_text: str
     actions: list[ActionView]
+    next_stage: NextStageView | None
     references: list[Citation]
     evidence_statement: str
     method: list[str]
@@ -286,15 +315,12 @@ def citation(rubric: Rubric, key: str) -> Citation:
         study_type=ref.study_type,
         strength=STRENGTH.get(ref.kind, ref.kind),
         caveat=ref.caveat,
+        doubt=(
+            "The match to the work the article cites is less certain."
+            if ref.match_confidence in {"medium", "low"}
+            else None
+        ),
     )
-
-
-def _strongest(rubric: Rubric, keys: Iterable[str]) -> str:
-    kinds = [rubric.references[k].kind for k in keys if k in rubric.references]
-    if not kinds:
-        return "no evidence cited"
-    best = min(kinds, key=STRENGTH_ORDER.index)
-    return STRENGTH[best].split(":")[0]
 
 
 def _change(before: float | None, after: float | None, b_label: str, a_label: str) -> Change:
@@ -319,6 +345,7 @@ def _gap_line(rubric: Rubric, gap: RoleGap, where: str) -> GapLine:
 
 def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | None) -> DomainView:
     domain = next(d for d in rubric.domains if d.id == result.id)
+    # Reverse-worded items read positively wherever a score is shown (Item.statement).
     texts = {item_key(domain, i): i.statement for i in domain.items}
     scored = [i for i in result.items if i.score is not None]
     top_band = max(rubric.bands, key=lambda b: b.min)
@@ -382,7 +409,7 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
         coverage=round((result.coverage or 0) * 100),
         agreement="—" if result.agreement is None else f"{result.agreement:.2f}",
         summary=domain.summary,
-        evidence=[rubric.references[k].cite for k in domain.evidence if k in rubric.references],
+        evidence=cite_lines(rubric, domain.evidence),
         strengths=strengths,
         gaps=gaps,
         role_gaps=role_gaps,
@@ -410,11 +437,76 @@ def _action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Acti
                 owner=first.owner,
                 domain="; ".join(titles.get(a.domain, a.domain) for a in group),
                 reason="; ".join(action_reason(rubric, a) for a in group),
-                evidence=[rubric.references[k].cite for k in evidence if k in rubric.references],
-                strength=_strongest(rubric, evidence),
+                evidence=cite_lines(rubric, evidence),
             )
         )
     return views
+
+
+_STATUS_LABELS = {"met": "met", "not-met": "not met", "not-known": "not known"}
+
+
+def _next_stage_view(rubric: Rubric, team: TeamScore) -> NextStageView | None:
+    """The stage-gate checklist in words, from ``team.next_stage`` and the rubric's gates."""
+    found = team.next_stage
+    if found is None or rubric.stages is None or not found.conditions:
+        return None
+    question = rubric.context_by_id[rubric.stages.question]
+    order = [o.id for o in question.options]
+    gates = {g.before: g for g in rubric.stages.gates}
+    # The gate scoring chose: the one before the next stage, else the last one already passed.
+    if found.next is not None:
+        chosen = gates[found.next]
+    elif found.stage in order:
+        passed = [s for s in order[: order.index(found.stage) + 1] if s in gates]
+        chosen = gates[passed[-1]]
+    else:
+        return None
+    conditions = {c.id: c for c in chosen.conditions}
+    stage = question.label_of(found.stage) if found.stage else None
+    if found.next is not None:
+        heading = f"Before moving on to: {question.label_of(found.next)}"
+        intro = (
+            f"The team's stage: {stage}. " if stage else "The team's stage is not known. "
+        ) + "These conditions should be in place before it moves on."
+    else:
+        heading = f"Conditions for this stage: {stage}"
+        intro = f"The team's stage: {stage}. These conditions should already be in place."
+    thresholds = {c.met_at for c in found.conditions}
+    if len(thresholds) == 1:
+        intro += (
+            f" A condition counts as met when the team's score on its question is "
+            f"{next(iter(thresholds)):g} or more, and as not known when nobody gave a scored "
+            "answer."
+        )
+    checks = []
+    for status in found.conditions:
+        condition = conditions.get(status.id)
+        if condition is None:
+            continue
+        if condition.basis == "product":
+            basis = "This rubric's own judgement of good practice, not a finding of the evidence."
+        else:
+            basis = "Evidence: " + "; ".join(cite_lines(rubric, condition.evidence)) + "."
+        score = "—" if status.score is None else f"{status.score:.0f}"
+        checks.append(
+            StageCheck(
+                text=condition.text,
+                status=status.status,
+                status_label=_STATUS_LABELS[status.status],
+                score=score,
+                basis=basis,
+                note=" ".join(
+                    part
+                    for part in (
+                        "" if len(thresholds) == 1 else f"Met at {status.met_at:g} or more.",
+                        condition.note,
+                    )
+                    if part
+                ),
+            )
+        )
+    return NextStageView(heading=heading, intro=intro, checks=checks)
 
 
 def _privacy_note(team: TeamScore, min_group: int) -> str | None:
@@ -475,8 +567,9 @@ def build_team_context(
         titles = {d.id: d.title for d in team.domains}
         weakest = " and ".join(titles[w] for w in overall.weakest_domains)
         note = (
-            f"Held back by {weakest}: the average across domains would be higher, but one "
-            "missing condition can undo the others."
+            f"Held back by {weakest}: the average across domains would be higher, but the level "
+            "is capped at the weakest domain's (a scoring choice, explained under how the scores "
+            "were made)."
         )
     else:
         note = f"The average of the {len(rubric.domains)} domain scores."
@@ -549,6 +642,7 @@ def build_team_context(
         chart_height=top * 2 + len(bars) * (bar_height + gap_px),
         chart_text=chart_text,
         actions=actions,
+        next_stage=_next_stage_view(rubric, team),
         references=references,
         evidence_statement=rubric.report.evidence_statement,
         method=[
@@ -645,7 +739,7 @@ def build_portfolio_context(
 
 def _org_gaps(rubric: Rubric, org: OrganisationScore) -> list[GapLine]:
     titles = {d.id: d.title for d in rubric.domains}
-    texts = {k: i.text for k, (_, i) in rubric.items.items()}
+    texts = {k: i.statement for k, (_, i) in rubric.items.items()}
     return [
         _gap_line(
             rubric, g.gap, texts[g.gap.item] if g.gap.item else f"{titles[g.domain]} as a whole"
