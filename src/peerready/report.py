@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .glance import merge_actions, overall_reason
 from .outputs import slugify
 from .rubric import Rubric
 from .scoring import (
@@ -372,27 +373,19 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
 
 def _action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[ActionView]:
     """Actions as the plan shows them; the same action raised in several domains is one line."""
-    titles = {d.id: d.title for d in rubric.domains}
-    merged: dict[str, list[PlannedAction]] = {}
-    for action in actions:
-        merged.setdefault(action.text, []).append(action)
-    views = []
-    for number, group in enumerate(merged.values(), start=1):
-        first = group[0]
-        evidence = list(dict.fromkeys(k for a in group for k in a.evidence))
-        views.append(
-            ActionView(
-                number=number,
-                priority=first.priority,
-                text=first.text,
-                owner=first.owner,
-                domain="; ".join(titles.get(a.domain, a.domain) for a in group),
-                reason="; ".join(a.reason for a in group),
-                evidence=[rubric.references[k].cite for k in evidence if k in rubric.references],
-                strength=_strongest(rubric, evidence),
-            )
+    return [
+        ActionView(
+            number=a.number,
+            priority=a.priority,
+            text=a.text,
+            owner=a.owner,
+            domain="; ".join(a.domain_titles),
+            reason="; ".join(a.reasons),
+            evidence=[rubric.references[k].cite for k in a.evidence if k in rubric.references],
+            strength=_strongest(rubric, a.evidence),
         )
-    return views
+        for a in merge_actions(rubric, actions)
+    ]
 
 
 def build_team_context(
@@ -425,16 +418,7 @@ def build_team_context(
         (rubric.role_label(r), str(n) if n is not None else "hidden") for r, n in team.roles.items()
     ]
     overall = team.overall
-    if overall.score is None:
-        note = "Not enough answers to give an overall level."
-    elif overall.held_back:
-        weakest = next(d.title for d in team.domains if d.id == overall.weakest_domain)
-        note = (
-            f"Held back by {weakest}: the average across domains would be higher, but one "
-            "missing condition can undo the others."
-        )
-    else:
-        note = f"The average of the {len(rubric.domains)} domain scores."
+    note = overall_reason(rubric, team)
     overall_change = None
     if baseline is not None:
         overall_change = _change(
