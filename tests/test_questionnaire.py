@@ -230,7 +230,6 @@ def test_changing_the_stage_at_the_review_clears_what_no_longer_applies(tmp_path
     assert "Current answer: Peer workers in post" in session.answer(ANSWER, "1")
     # Planning: three answers are cleared, and one question comes in, asked there and then.
     shown = session.answer(ANSWER, "5")
-    said = shown
     assert "3 question(s) no longer apply, so your answers to them were cleared" in shown
     assert "Each peer worker's objectives or appraisal connect" in shown
     assert "1 more question(s) apply" in shown
@@ -366,9 +365,7 @@ def test_report_folder_gets_one_team(tmp_path: Path) -> None:
     file, reports = tmp_path / "a.yaml", tmp_path / "reports"
     session = Session(file, "--team", "Ward 9", "--role", "manager", "--report", str(reports))
     assert drive(session) == 0
-    assert re.search(
-        r"Wrote \d+ report file\(s\) for Ward 9 to", session.transcript
-    )
+    assert re.search(r"Wrote \d+ report file\(s\) for Ward 9 to", session.transcript)
     assert (reports / "ward-9.html").is_file() and (reports / "index.html").is_file()
 
 
