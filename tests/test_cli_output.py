@@ -170,3 +170,29 @@ def test_score_in_a_60_column_terminal_breaks_no_word(tmp_path: Path) -> None:
     assert "score and level" in shown  # the long layout: a grid would not fit
     assert "Error: bad.yaml:6:3:" in shown
     assert words(shown) <= words(wide.stdout + wide.stderr) | LONG_LAYOUT
+
+
+# --- help answers at once ----------------------------------------------------------------------
+
+HELP_PROBE = """
+import sys
+from peerready.cli import app
+try:
+    app(sys.argv[1:], prog_name="peerready")
+except SystemExit:
+    pass
+heavy = ("pydantic", "rich", "ruamel", "jinja2", "openpyxl", "peerready.rubric")
+print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy))
+"""
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["score", "--help"], ["assess", "--help"], ["rubric", "show", "--help"]]
+)
+def test_help_imports_nothing_heavy(args: list[str]) -> None:
+    """What makes --help slow is importing: see benchmarks/bench_help.py for the timings."""
+    result = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE, *args], capture_output=True, text=True, check=True
+    )
+    assert "Usage: peerready" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -1,10 +1,11 @@
 """The ``peerready`` command line: parse options, call the library, turn errors into one line.
 
 Heavy modules (pydantic models, ruamel.yaml, jinja2) are imported inside the commands that use
-them so that ``peerready --help`` answers at once.
+them so that ``peerready --help`` answers at once. For the same reason annotations here are
+real objects, not strings (no ``from __future__ import annotations``): typer reads every
+command's signature on every run, and evaluating string annotations was a third of that time.
+Names imported only for type checking are quoted.
 """
-
-from __future__ import annotations
 
 import os
 import sys
@@ -26,14 +27,41 @@ if TYPE_CHECKING:
     from .rubric import Rubric
     from .scoring import ScoreReport
 
+
+class Group(typer.core.TyperGroup):
+    """Typer's group, with a ``--help`` flag that does not import pydantic when not given.
+
+    typer coerces every option's value through a pydantic TypeAdapter, built on first use; the
+    group's own ``--help`` is processed (as "not given") on the way to ``peerready score
+    --help``, and building its adapter alone imports pydantic, doubling the time to show help.
+    A boolean flag needs no coercion, so it gets typer's pass-through instead.
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None and getattr(option, "_runtime_param", False) is None:
+            try:
+                from typer._coercion import PassThroughRuntimeParam
+
+                option._runtime_param = PassThroughRuntimeParam(
+                    annotation=bool, parameter_info=option.type_descriptor.parameter_info
+                )
+            except (ImportError, AttributeError, TypeError):  # pragma: no cover - other typer
+                pass
+        return option
+
+
 app = typer.Typer(
+    cls=Group,
     help="Assess how ready a mental-health team is to introduce peer workers.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-rubric_app = typer.Typer(help="List, show, check and describe rubrics.", no_args_is_help=True)
+rubric_app = typer.Typer(
+    cls=Group, help="List, show, check and describe rubrics.", no_args_is_help=True
+)
 app.add_typer(rubric_app, name="rubric")
 
 
@@ -53,7 +81,7 @@ class LazyConsole:
         """Forget the console, so the next use sees the current streams and environment."""
         self._console = None
 
-    def _get(self) -> Console:
+    def _get(self) -> "Console":
         if self._console is None:
             from rich.console import Console
 
@@ -136,7 +164,7 @@ class ShowFormat(StrEnum):
     yaml = "yaml"
 
 
-def load_rubric_or_exit(name: str) -> Rubric:
+def load_rubric_or_exit(name: str) -> "Rubric":
     """Load a rubric inside user_errors, so problems print and exit 1."""
     from .rubric import load_rubric
 
@@ -250,7 +278,7 @@ MinGroupOption = Annotated[
 ]
 
 
-def print_problems(problems: list[Problem], max_warnings: int | None = None) -> None:
+def print_problems(problems: "list[Problem]", max_warnings: int | None = None) -> None:
     """Every problem on its own line: ``Error:`` or ``Warning:``, then file:line:col.
 
     ``max_warnings`` caps the warnings shown, so a large batch's errors are not buried.
@@ -271,8 +299,8 @@ def print_problems(problems: list[Problem], max_warnings: int | None = None) -> 
 
 
 def load_batch(
-    paths: list[Path], rubric: Rubric, *, quiet: bool = False, max_bytes: int = DEFAULT_MAX_SIZE
-) -> LoadResult:
+    paths: list[Path], rubric: "Rubric", *, quiet: bool = False, max_bytes: int = DEFAULT_MAX_SIZE
+) -> "LoadResult":
     """Read a batch of answer files, with a progress bar on a terminal for large batches."""
     from contextlib import ExitStack
 
@@ -408,7 +436,7 @@ def score(
         raise typer.Exit(1)
 
 
-def nothing_scored(result: LoadResult) -> str:
+def nothing_scored(result: "LoadResult") -> str:
     """Why a batch gave no team to score, in one line."""
     bad = len({p.path for p in result.errors})
     if not result.files:
@@ -421,13 +449,13 @@ def nothing_scored(result: LoadResult) -> str:
 
 def score_batch(
     paths: list[Path],
-    rub: Rubric,
+    rub: "Rubric",
     min_group: int,
     *,
     quiet: bool = False,
     include_comments: bool = False,
     max_bytes: int = DEFAULT_MAX_SIZE,
-) -> tuple[ScoreReport, LoadResult]:
+) -> "tuple[ScoreReport, LoadResult]":
     """Load and score a batch, or a ``scores.json`` written earlier by peerready."""
     from .responses import require_responses
     from .scoring import ScoreReport, build_score_report
