@@ -445,3 +445,88 @@ def test_report_must_be_a_folder(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "is a file, but reports need a folder" in result.stderr
+
+
+# --- the same navigation, without a terminal (fast) --------------------------------------------
+
+
+def scripted(
+    tmp_path: Path, replies: list[str], rubric: Rubric = RUBRIC, **flags: str
+) -> tuple[bool, str, Path]:
+    """Run the questionnaire with typed ``replies``; return (finished, screen text, file)."""
+    import io
+
+    from rich.console import Console
+
+    from peerready.questionnaire import assess
+
+    file = tmp_path / "answers.yaml"
+    console = Console(file=io.StringIO(), width=60, height=40, highlight=False)
+    pending = list(replies)
+
+    def ask(prompt: str) -> str:
+        console.print(prompt, end="", markup=False)
+        if not pending:
+            raise EOFError
+        reply = pending.pop(0)
+        console.print(reply, markup=False)
+        return reply
+
+    finished = assess(rubric, file, console, ask=ask, interactive=True, **flags)  # type: ignore[arg-type]
+    assert not pending, f"replies left over: {pending}"
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    return finished, output, file
+
+
+def test_finishing_with_nothing_answered_is_refused(tmp_path: Path) -> None:
+    skips = ["s"] * 34  # 4 context questions, then all 30 questions (none is ruled out)
+    finished, out, file = scripted(tmp_path, ["Ward 9", "", "1", *skips, "n", "", "f", "f", "q"])
+    assert not finished
+    assert plain(out).count("Nothing is answered yet, so there is nothing to score") == 2
+    (problem,) = problems_of(file)  # saved as it is, and not scored
+    assert problem.endswith("answers: no answers given yet; this respondent adds nothing to scores")
+
+
+def test_answers_the_context_rules_out_are_cleared_when_carrying_on(tmp_path: Path) -> None:
+    file = tmp_path / "answers.yaml"
+    file.write_text(
+        render_answer_file(
+            RUBRIC,
+            AnswerFile(
+                team="Ward 9",
+                role="manager",
+                context={"stage": "planning"},
+                answers={
+                    "alignment.individual-objectives": 3,
+                    "distinctiveness.job-description": 1,
+                },
+                comments={"alignment.individual-objectives": "Not yet"},
+            ),
+        )
+    )
+    assert any("does not apply" in p for p in problems_of(file))
+    finished, out, _ = scripted(tmp_path, ["q"])
+    assert not finished
+    assert "1 question(s) no longer apply, so your answers to them were cleared" in plain(out)
+    assert problems_of(file) == []
+    assert "Not yet" not in file.read_text()
+
+
+def test_options_by_position_on_any_scale(tmp_path: Path) -> None:
+    rubric = load_rubric(SECOND)
+    replies = ["Pilot Ward", "", "3", "1", "3", "1", "3", "s", "n", ""]
+    finished, out, file = scripted(tmp_path, replies, rubric)
+    assert finished
+    answers = saved(file, rubric).answers
+    assert answers["purpose.aims-known"].value == 5  # third of 1/3/5
+    assert answers["purpose.pilot-metrics"].value == 0  # first of 0-10
+    assert answers["welcome.left-out"].value == 5
+    assert answers["welcome.desk-space"].kind == "blank"
+    assert "You skipped 1 question(s)" in plain(out)
+
+
+def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
+    from peerready.errors import PeerreadyError
+
+    with pytest.raises(PeerreadyError, match=r"expected one of peer-worker \(Peer worker\)"):
+        scripted(tmp_path, [], role="boss")
