@@ -1,0 +1,132 @@
+"""A team "at a glance": one module says it for the report and for the terminal alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peerready.glance import at_a_glance, join_words, merge_actions
+from peerready.report import build_team_context
+from peerready.responses import load_responses
+from peerready.rubric import load_rubric
+from peerready.scoring import Overall, PlannedAction, ScoreReport, TeamScore, build_score_report
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+RUBRIC = load_rubric()
+
+
+@pytest.fixture(scope="module")
+def report() -> ScoreReport:
+    loaded = load_responses([EXAMPLES], RUBRIC)
+    return build_score_report(RUBRIC, loaded.responses, loaded.problems, loaded.files)
+
+
+def team(report: ScoreReport, name: str) -> TeamScore:
+    return next(t for t in report.teams if t.team.startswith(name))
+
+
+def test_the_same_action_raised_in_several_domains_is_one_line(report: ScoreReport) -> None:
+    ward = team(report, "Ward 7")
+    texts = [a.text for a in ward.actions]
+    assert len(texts) > len(set(texts))  # scoring raises the facilitated session twice
+    merged = merge_actions(RUBRIC, ward.actions)
+    assert len({a.text for a in merged}) == len(merged)
+    first = merged[0]
+    assert first.text.startswith("Hold a facilitated session")
+    assert first.domains == ["expectations", "distinctiveness", "support"]
+    assert first.owner and len(first.reasons) == 3
+    assert [a.number for a in merged] == list(range(1, len(merged) + 1))
+
+
+def test_held_back_names_every_domain_at_the_capping_level(report: ScoreReport) -> None:
+    ward = team(report, "Ward 7")
+    glance = at_a_glance(RUBRIC, ward)
+    assert ward.overall.held_back
+    assert glance.held_back_by == ["Distinctiveness of the role", "Shared expectations of the role"]
+    assert glance.reason.startswith(
+        "Held back by Distinctiveness of the role and Shared expectations of the role, both at "
+        "Not yet ready:"
+    )
+    north = at_a_glance(RUBRIC, team(report, "Northgate"))
+    assert north.held_back_by == [] and north.reason == "The average of the 4 domain scores."
+
+
+def test_provisional_is_explained_in_words(report: ScoreReport) -> None:
+    ward = team(report, "Ward 7")
+    note = at_a_glance(RUBRIC, ward).provisional_note
+    assert note is not None and "too few answers, or they are too spread out" in note
+    single = ward.model_copy(update={"respondents": 1})
+    assert "one person's answers" in (at_a_glance(RUBRIC, single).provisional_note or "")
+    firm = ward.model_copy(
+        update={"domains": [d.model_copy(update={"provisional": False}) for d in ward.domains]}
+    )
+    assert at_a_glance(RUBRIC, firm).provisional_note is None
+    unscored = ward.model_copy(
+        update={
+            "domains": [
+                d.model_copy(update={"score": None, "provisional": False}) if i == 0 else d
+                for i, d in enumerate(firm.domains)
+            ],
+        }
+    )
+    assert "Distinctiveness of the role: not enough answers" in (
+        at_a_glance(RUBRIC, unscored).provisional_note or ""
+    )
+
+
+def test_the_report_says_what_the_terminal_says(report: ScoreReport) -> None:
+    for each in report.teams:
+        glance = at_a_glance(RUBRIC, each)
+        context = build_team_context(
+            RUBRIC, each, slug="x", min_group=3, gap_threshold=RUBRIC.gap_threshold
+        )
+        assert context.overall_note == glance.reason
+        assert [a.text for a in context.first_actions] == [a.text for a in glance.first_actions]
+        assert [a.owner for a in context.first_actions] == [a.owner for a in glance.first_actions]
+
+
+def test_no_overall_score_says_so() -> None:
+    empty = TeamScore(
+        team="T",
+        organisation=None,
+        respondents=1,
+        roles={},
+        assessed=None,
+        context={},
+        context_disagreements=[],
+        overall=Overall(
+            score=None,
+            level="insufficient-data",
+            label="Not enough answers",
+            provisional=True,
+            weakest_domain=None,
+            held_back=False,
+        ),
+        domains=[],
+        actions=[
+            PlannedAction(
+                id="a",
+                domain="support",
+                item=None,
+                source="unsure",
+                priority="high",
+                text="Do it.",
+                owner="",
+                evidence=[],
+                reason="r",
+            )
+        ],
+    )
+    glance = at_a_glance(RUBRIC, empty)
+    assert glance.reason == "Not enough answers to give an overall level."
+    assert glance.first_actions[0].owner == ""
+
+
+def test_join_words() -> None:
+    assert [join_words(w) for w in ([], ["a"], ["a", "b"], ["a", "b", "c"])] == [
+        "",
+        "a",
+        "a and b",
+        "a, b and c",
+    ]
