@@ -672,6 +672,7 @@ class Questionnaire:
         pages: list[list[tuple[int | None, Step | None, list[str]]]] = [[]]
         used = 0
         number = 0
+        heading = ""
         for step, lines in self.review_entries():
             label = None
             if step is not None:
@@ -680,10 +681,16 @@ class Questionnaire:
             text_width = width - NUMBER_WIDTH - 1
             height = sum(len(textwrap.wrap(line, text_width) or [""]) for line in lines)
             if used + height > budget and pages[-1]:
-                # A heading never ends a page: it moves with the answer after it.
-                carried = [pages[-1].pop()] if pages[-1][-1][1] is None else []
+                # A heading never ends a page: it moves with the answer after it; a page that
+                # starts inside a section repeats the section's heading.
+                if pages[-1][-1][1] is None:
+                    carried = [pages[-1].pop()]
+                else:
+                    carried = [(None, None, [f"{heading} (continued)"])]
                 pages.append(carried)
                 used = len(carried)
+            if step is None:
+                heading = lines[0]
             pages[-1].append((label, step, lines))
             used += height
         return pages
