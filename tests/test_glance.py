@@ -10,7 +10,7 @@ from peerready.glance import at_a_glance, join_words, merge_actions
 from peerready.report import build_team_context
 from peerready.responses import load_responses
 from peerready.rubric import load_rubric
-from peerready.scoring import Overall, PlannedAction, ScoreReport, TeamScore, build_score_report
+from peerready.scoring import ScoreReport, TeamScore, build_score_report
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 RUBRIC = load_rubric()
@@ -39,14 +39,13 @@ def test_the_same_action_raised_in_several_domains_is_one_line(report: ScoreRepo
     assert [a.number for a in merged] == list(range(1, len(merged) + 1))
 
 
-def test_held_back_names_every_domain_at_the_capping_level(report: ScoreReport) -> None:
+def test_held_back_names_every_weakest_domain_when_tied(report: ScoreReport) -> None:
     ward = team(report, "Ward 7")
     glance = at_a_glance(RUBRIC, ward)
     assert ward.overall.held_back
     assert glance.held_back_by == ["Distinctiveness of the role", "Shared expectations of the role"]
     assert glance.reason.startswith(
-        "Held back by Distinctiveness of the role and Shared expectations of the role, both at "
-        "Not yet ready:"
+        "Held back by Distinctiveness of the role and Shared expectations of the role: "
     )
     north = at_a_glance(RUBRIC, team(report, "Northgate"))
     assert north.held_back_by == [] and north.reason == "The average of the 4 domain scores."
@@ -55,19 +54,37 @@ def test_held_back_names_every_domain_at_the_capping_level(report: ScoreReport) 
 def test_provisional_is_explained_in_words(report: ScoreReport) -> None:
     ward = team(report, "Ward 7")
     note = at_a_glance(RUBRIC, ward).provisional_note
-    assert note is not None and "too few answers, or they are too spread out" in note
-    single = ward.model_copy(update={"respondents": 1})
-    assert "one person's answers" in (at_a_glance(RUBRIC, single).provisional_note or "")
-    firm = ward.model_copy(
-        update={"domains": [d.model_copy(update={"provisional": False}) for d in ward.domains]}
-    )
-    assert at_a_glance(RUBRIC, firm).provisional_note is None
-    unscored = ward.model_copy(
+    assert note is not None and "too few, or too spread out" in note
+    single = ward.model_copy(
         update={
             "domains": [
-                d.model_copy(update={"score": None, "provisional": False}) if i == 0 else d
+                d.model_copy(update={"provisional_reasons": ["one-respondent"]})
+                for d in ward.domains
+            ]
+        }
+    )
+    assert "one person's answers" in (at_a_glance(RUBRIC, single).provisional_note or "")
+    firm = ward.model_copy(
+        update={
+            "domains": [
+                d.model_copy(update={"provisional": False, "provisional_reasons": []})
+                for d in ward.domains
+            ],
+            "overall": ward.overall.model_copy(
+                update={"provisional": False, "provisional_reasons": []}
+            ),
+        }
+    )
+    assert at_a_glance(RUBRIC, firm).provisional_note is None
+    unscored = firm.model_copy(
+        update={
+            "domains": [
+                d.model_copy(update={"score": None}) if i == 0 else d
                 for i, d in enumerate(firm.domains)
             ],
+            "overall": firm.overall.model_copy(
+                update={"provisional": True, "provisional_reasons": ["domains-not-scored"]}
+            ),
         }
     )
     assert "Distinctiveness of the role: not enough answers" in (
@@ -86,37 +103,13 @@ def test_the_report_says_what_the_terminal_says(report: ScoreReport) -> None:
         assert [a.owner for a in context.first_actions] == [a.owner for a in glance.first_actions]
 
 
-def test_no_overall_score_says_so() -> None:
-    empty = TeamScore(
-        team="T",
-        organisation=None,
-        respondents=1,
-        roles={},
-        assessed=None,
-        context={},
-        context_disagreements=[],
-        overall=Overall(
-            score=None,
-            level="insufficient-data",
-            label="Not enough answers",
-            provisional=True,
-            weakest_domain=None,
-            held_back=False,
-        ),
-        domains=[],
-        actions=[
-            PlannedAction(
-                id="a",
-                domain="support",
-                item=None,
-                source="unsure",
-                priority="high",
-                text="Do it.",
-                owner="",
-                evidence=[],
-                reason="r",
-            )
-        ],
+def test_no_overall_score_says_so(report: ScoreReport) -> None:
+    ward = team(report, "Ward 7")
+    empty = ward.model_copy(
+        update={
+            "overall": ward.overall.model_copy(update={"score": None, "held_back": False}),
+            "actions": [ward.actions[0].model_copy(update={"owner": ""})],
+        }
     )
     glance = at_a_glance(RUBRIC, empty)
     assert glance.reason == "Not enough answers to give an overall level."

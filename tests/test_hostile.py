@@ -290,6 +290,22 @@ def test_score_and_report_commands_never_crash(
 # --- interruption ----------------------------------------------------------------------------
 
 
+def _reading(group: int, folder: Path) -> bool:
+    """Whether any process in process group ``group`` has a file in ``folder`` open (Linux)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(proc.name)) != group:
+                continue
+            for fd in (proc / "fd").iterdir():
+                if str(fd.readlink()).startswith(str(folder)):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
 def test_ctrl_c_during_a_large_batch_exits_130_and_leaves_no_half_files(tmp_path: Path) -> None:
     answers = tmp_path / "answers"
     answers.mkdir()
@@ -304,7 +320,11 @@ def test_ctrl_c_during_a_large_batch_exits_130_and_leaves_no_half_files(tmp_path
         text=True,
         start_new_session=True,
     )
-    time.sleep(1.5)
+    # Interrupt once the batch is really being read (on a busy machine start-up alone can take
+    # seconds): some process in the group has an answer file open.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _reading(child.pid, answers):
+        time.sleep(0.05)
     os.killpg(child.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
     _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130, stderr

@@ -21,4 +21,7 @@ def test_wheel_ships_rubrics_and_templates(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "peerready/rubrics/peer-worker-readiness.yaml" in names
     assert "peerready/cli.py" in names
+    # The offline form inlines the vendored YAML parser and its licence.
+    assert {"peerready/vendor/js-yaml.min.js", "peerready/vendor/js-yaml.LICENSE"} <= names
+    assert "peerready/templates/form.j2.html" in names
     assert not any(n.startswith("tests/") for n in names)

@@ -9,6 +9,7 @@ shape, carries the rubric's own option ids and is what ``peerready validate`` re
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from dataclasses import dataclass, field
 
@@ -40,9 +41,15 @@ class AnswerFile:
     comments: dict[str, str] = field(default_factory=dict)
 
 
+#: Characters JSON leaves raw that a YAML reader refuses (DEL, C1 controls, non-characters).
+_YAML_UNPRINTABLE = re.compile(r"[\x7f-\x9f\ufffe\uffff]")
+
+
 def quote(text: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar (JSON strings are valid YAML, once unprintables are escaped)."""
+    return _YAML_UNPRINTABLE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False)
+    )
 
 
 def _comment(text: str, indent: int, prefix: str = "") -> list[str]:
@@ -90,6 +97,14 @@ def _token(value: Token) -> str:
         return f" {format_value(value)}"
     plain = value.replace("-", "").isalnum() and not value[0].isdigit()
     return f" {value}" if plain else f" {quote(value)}"
+
+
+def answer_token(value: Token) -> str:
+    """How a value is written after its key in an answer file: ``4``, ``2.5``, ``unsure``, ``""``.
+
+    For producers that fill in the blank file this module renders (the offline form).
+    """
+    return _token(value).lstrip()
 
 
 def render_answer_file(rubric: Rubric, answers: AnswerFile | None = None) -> str:

@@ -268,6 +268,22 @@ MaxSizeOption = Annotated[
     ),
 ]
 DEFAULT_MAX_SIZE = 1_000_000
+ShowSmallTeamsOption = Annotated[
+    bool,
+    typer.Option(
+        "--show-small-teams",
+        help="Show the scores of teams with 2 to MIN_GROUP-1 respondents, who can then work out "
+        "each other's answers (hidden by default).",
+    ),
+]
+CommentMinGroupOption = Annotated[
+    int,
+    typer.Option(
+        "--comment-min-group",
+        min=1,
+        help="Smallest team whose free-text comments are shown (never below --min-group).",
+    ),
+]
 MinGroupOption = Annotated[
     int,
     typer.Option(
@@ -398,6 +414,7 @@ def score(
         str, typer.Option("--out", "-o", help="Output file, or - for standard output.")
     ] = "-",
     min_group: MinGroupOption = 3,
+    show_small_teams: ShowSmallTeamsOption = False,
     max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
 ) -> None:
     """Score answer files team by team; bad files are reported and skipped (exit 1).
@@ -419,7 +436,12 @@ def score(
         if not result.responses and fmt is ScoreFormat.table:
             fail(nothing_scored(result))
         report = build_score_report(
-            rub, result.responses, result.problems, result.files, min_group=min_group
+            rub,
+            result.responses,
+            result.problems,
+            result.files,
+            min_group=min_group,
+            show_small_teams=show_small_teams,
         )
         if fmt is ScoreFormat.table:
             from .display import print_score_table
@@ -454,6 +476,8 @@ def score_batch(
     *,
     quiet: bool = False,
     include_comments: bool = False,
+    comment_min_group: int = 5,
+    show_small_teams: bool = False,
     max_bytes: int = DEFAULT_MAX_SIZE,
 ) -> "tuple[ScoreReport, LoadResult]":
     """Load and score a batch, or a ``scores.json`` written earlier by peerready."""
@@ -474,7 +498,7 @@ def score_batch(
             raise PeerreadyError(
                 f"{paths[0]}: scored with rubric {saved.rubric.id!r}, not {rub.id!r}"
             )
-        return saved, LoadResult([], [], saved.files)
+        return saved, LoadResult([], [], saved.files or 0)
     result = load_batch(paths, rub, quiet=quiet, max_bytes=max_bytes)
     print_problems(result.problems, max_warnings=10)
     require_responses(result)
@@ -485,6 +509,8 @@ def score_batch(
         result.files,
         min_group=min_group,
         include_comments=include_comments,
+        comment_min_group=comment_min_group,
+        show_small_teams=show_small_teams,
     )
     return report, result
 
@@ -510,6 +536,8 @@ def report(
             "--include-comments", help="Show respondents' free-text comments in the reports."
         ),
     ] = False,
+    comment_min_group: CommentMinGroupOption = 5,
+    show_small_teams: ShowSmallTeamsOption = False,
     max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
     baseline: Annotated[
         list[Path] | None,
@@ -535,9 +563,22 @@ def report(
     with user_errors():
         before = None
         if baseline:
-            before, _ = score_batch(baseline, rub, min_group, quiet=True, max_bytes=max_file_size)
+            before, _ = score_batch(
+                baseline,
+                rub,
+                min_group,
+                quiet=True,
+                max_bytes=max_file_size,
+                show_small_teams=show_small_teams,
+            )
         scores, result = score_batch(
-            paths, rub, min_group, include_comments=include_comments, max_bytes=max_file_size
+            paths,
+            rub,
+            min_group,
+            include_comments=include_comments,
+            comment_min_group=comment_min_group,
+            show_small_teams=show_small_teams,
+            max_bytes=max_file_size,
         )
         if not scores.teams:
             fail(nothing_scored(result) + "; no report was written")
@@ -567,6 +608,7 @@ def compare(
     followup: Annotated[Path, typer.Argument(help="Later answers: a folder, file or scores.json.")],
     rubric: RubricOption = "default",
     min_group: MinGroupOption = 3,
+    show_small_teams: ShowSmallTeamsOption = False,
 ) -> None:
     """Show each team's change per domain between two assessments.
 
@@ -576,8 +618,12 @@ def compare(
 
     rub = load_rubric_or_exit(rubric)
     with user_errors():
-        before, _ = score_batch([baseline], rub, min_group, quiet=True)
-        after, result = score_batch([followup], rub, min_group, quiet=True)
+        before, _ = score_batch(
+            [baseline], rub, min_group, quiet=True, show_small_teams=show_small_teams
+        )
+        after, result = score_batch(
+            [followup], rub, min_group, quiet=True, show_small_teams=show_small_teams
+        )
     print_comparison(out_console, rub, before, after)
     if result.errors:
         raise typer.Exit(1)
@@ -677,7 +723,13 @@ def form(
 
 @app.command("import")
 def import_answers(
-    table: Annotated[Path, typer.Argument(help="Forms export: a .csv or .xlsx file.")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Survey export: .csv/.xlsx (Microsoft Forms, Google Forms, Qualtrics, "
+            "SurveyMonkey, REDCap records) or FHIR QuestionnaireResponse .json."
+        ),
+    ],
     rubric: RubricOption = "default",
     map_file: Annotated[
         Path | None, typer.Option("--map", help="Mapping file from columns to questions.")
@@ -689,41 +741,137 @@ def import_answers(
         Path | None,
         typer.Option("--draft-map", help="Write a draft mapping file to check, then stop."),
     ] = None,
+    delimiter: Annotated[
+        str | None,
+        typer.Option(help="CSV delimiter: comma, semicolon, tab or bar (detected if not given)."),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="CSV text encoding, e.g. utf-8 or cp1252 (detected if not given)."),
+    ] = None,
 ) -> None:
-    """Turn a forms export (one row per respondent) into answer files, one per row.
+    """Turn a survey export into answer files, one per respondent.
+
+    REDCap record exports and FHIR QuestionnaireResponses of `peerready export` need no map.
 
     Example: peerready import survey.xlsx --draft-map map.yaml   (then check map.yaml)
     Example: peerready import survey.xlsx --map map.yaml --out responses/
+    Example: peerready import redcap-records.csv --out responses/
     """
-    from .importer import convert, load_map, read_table
-    from .importer import draft_map as make_draft
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if draft_map is None and (map_file is None or out is None):
-        fail("give --draft-map FILE to draft a mapping, or --map FILE and --out DIR to convert")
+    if source.suffix.lower() == ".json":
+        if out is None or draft_map is not None or map_file is not None:
+            fail("FHIR responses need no map: give --out DIR only")
+        from .importers.fhir import read_responses
+
+        with user_errors():
+            found = read_responses(source, rub, out)
+        print_problems(found.problems)
+        errors = sum(1 for p in found.problems if p.severity == "error")
+        err_console.print(
+            f"{found.responses} QuestionnaireResponse(s): wrote {len(found.written)} answer "
+            f"file(s) to {escape(str(out))}; {errors} problem(s) stopped an answer or a response."
+        )
+        if errors:
+            raise typer.Exit(1)
+        return
+    if draft_map is None and out is None:
+        fail("give --draft-map FILE to draft a mapping, or --out DIR (and --map FILE) to convert")
+    delimiters = {"comma": ",", "semicolon": ";", "tab": "\t", "bar": "|"}
+    if delimiter is not None:
+        delimiter = delimiters.get(delimiter.lower(), delimiter.replace("\\t", "\t"))
+        if len(delimiter) != 1:
+            fail("--delimiter should be comma, semicolon, tab, bar or a single character")
+    from .errors import InvalidFileError, Problem
+    from .importers import convert, load_map, map_problems, read_table, redcap
+    from .importers import draft_map as make_draft
+
     with user_errors():
-        sheet = read_table(table)
+        sheet = read_table(source, delimiter=delimiter, encoding=encoding)
         if draft_map is not None:
+            print_problems(sheet.notes)
             text = make_draft(sheet, rub)
             write_atomic(draft_map, text)
             checks = text.count("CHECK:")
             err_console.print(
-                f"Wrote {escape(str(draft_map))}: {len(sheet.headers)} column(s), "
+                f"Wrote {escape(str(draft_map))}: read as a {escape(sheet.platform)} export, "
+                f"{len(sheet.columns)} column(s), {len(sheet.rows)} response row(s); "
                 f"{checks} line(s) marked CHECK to review before converting."
             )
             return
-        assert map_file is not None and out is not None
-        mapping = load_map(map_file, rub, sheet)
+        assert out is not None
+        if map_file is not None:
+            mapping = load_map(map_file, rub, sheet)
+        else:
+            found_map = redcap.recognise(sheet, rub)
+            if found_map is None:
+                fail(
+                    f"{source}: read as a {sheet.platform} export; draft a map first with "
+                    "--draft-map FILE, check it, then convert with --map FILE --out DIR "
+                    "(only REDCap exports of `peerready export --format redcap` need no map)"
+                )
+            unfit = map_problems(found_map, rub, sheet)
+            if unfit:
+                raise InvalidFileError(
+                    [Problem(str(source), sheet.header_row, None, "", m) for _, m in unfit]
+                )
+            mapping = found_map
+            sheet.platform = redcap.NAME
         written, problems = convert(sheet, mapping, rub, out)
     print_problems(problems)
     errors = sum(1 for p in problems if p.severity == "error")
+    skipped = len(sheet.skipped)
     err_console.print(
-        f"{len(sheet.rows)} row(s): wrote {len(written)} answer file(s) to {escape(str(out))}; "
-        f"{errors} cell(s) or row(s) could not be mapped."
+        f"{len(sheet.rows) - skipped} response row(s): wrote {len(written)} answer file(s) to "
+        f"{escape(str(out))}; {errors} cell(s) or row(s) could not be mapped."
     )
     if errors:
         raise typer.Exit(1)
+
+
+class ExportFormat(StrEnum):
+    redcap = "redcap"
+    fhir = "fhir"
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", help="redcap: a data dictionary CSV; fhir: an R4 Questionnaire."
+        ),
+    ],
+    rubric: RubricOption = "default",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Write the rubric for another survey platform: a REDCap data dictionary or a FHIR
+    R4 Questionnaire, whose responses `peerready import` reads back with no map.
+
+    Example: peerready export --format redcap --out peerready-dictionary.csv
+    Example: peerready export --format fhir --out peerready-questionnaire.json
+    """
+    from .outputs import write_atomic
+
+    rub = load_rubric_or_exit(rubric)
+    with user_errors():
+        if fmt is ExportFormat.redcap:
+            from .exporters.redcap import render_dictionary
+
+            text = render_dictionary(rub)
+        else:
+            from .exporters.fhir import render_questionnaire
+
+            text = render_questionnaire(rub)
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        write_atomic(out, text)
+    err_console.print(f"Wrote {escape(str(out))}")
 
 
 def run() -> None:  # pragma: no cover - console entry point

@@ -10,6 +10,7 @@ from rich.table import Table
 from .glance import MergedAction, at_a_glance, join_words
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
+from .wording import level_score_text
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -58,12 +59,16 @@ def print_rubric(console: Console, rubric: Rubric) -> None:
     console.print(f"{len(rubric.references)} references; run with --format json for full details.")
 
 
-def _cell(score: float | None, label: str, provisional: bool) -> str:
+def _cell(rubric: Rubric, score: float | None, label: str, provisional: bool) -> str:
     """``58 Developing?``: plain text (escape before printing)."""
     if score is None:
         return label
     mark = "?" if provisional else ""
-    return f"{score:.0f} {label}{mark}"
+    return f"{level_score_text(rubric, score)} {label}{mark}"
+
+
+def _people(count: int | None, report: ScoreReport) -> str:
+    return str(count) if count is not None else f"<{report.settings.min_group}"
 
 
 #: Width a table spends outside its cells: one border per column plus one, and a space of
@@ -112,9 +117,9 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
     rows = [
         [
             team.team,
-            str(team.respondents),
-            _cell(team.overall.score, team.overall.label, team.overall.provisional),
-            *[_cell(d.score, d.label, d.provisional) for d in team.domains],
+            _people(team.respondents, report),
+            _cell(rubric, team.overall.score, team.overall.label, team.overall.provisional),
+            *[_cell(rubric, d.score, d.label, d.provisional) for d in team.domains],
         ]
         for team in report.teams
     ]
@@ -135,9 +140,11 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
             lines += [(d.title, d.score, d.label, d.provisional) for d in team.domains]
             for number, (name, score, label, provisional) in enumerate(lines):
                 table.add_row(
-                    f"{escape(team.team)} ({team.respondents})" if number == 0 else "",
+                    f"{escape(team.team)} ({_people(team.respondents, report)})"
+                    if number == 0
+                    else "",
                     escape(name),
-                    escape(_cell(score, label, provisional)),
+                    escape(_cell(rubric, score, label, provisional)),
                 )
     console.print(table)
     console.print("Scores 0–100; ? = provisional (too few answers or too much spread to be sure).")
@@ -191,8 +198,8 @@ def print_comparison(
             table.add_row(
                 escape(team.team) if number == 0 else "",
                 escape(name),
-                _cell(was.score, was.label, was.provisional) if was else "—",
-                _cell(now.score, now.label, now.provisional),
+                escape(_cell(rubric, was.score, was.label, was.provisional)) if was else "—",
+                escape(_cell(rubric, now.score, now.label, now.provisional)),
                 change,
             )
     console.print(table)
@@ -206,7 +213,8 @@ def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) ->
     for team in report.teams:
         glance = at_a_glance(rubric, team)
         console.print(f"\n[bold]Results for {escape(team.team)}[/bold]")
-        score = f" ({glance.score:.0f} out of 100)" if glance.score is not None else ""
+        score = level_score_text(rubric, glance.score)
+        score = f" ({score} out of 100)" if glance.score is not None else ""
         mark = ", provisional" if glance.provisional and glance.score is not None else ""
         console.print(f"[bold]Overall readiness: {escape(glance.label)}[/bold]{score}{mark}")
         console.print(escape(glance.reason))
@@ -214,7 +222,7 @@ def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) ->
             if domain.score is None:
                 result = domain.label
             else:
-                result = f"{domain.score:.0f}, {domain.label}"
+                result = f"{level_score_text(rubric, domain.score)}, {domain.label}"
                 result += " (provisional)" if domain.provisional else ""
             console.print(Padding(f"{escape(domain.title)}: {escape(result)}", (0, 0, 0, 2)))
         if glance.provisional_note:

@@ -21,6 +21,7 @@ def csv_safe(value: object) -> object:
 CSV_COLUMNS = [
     "team",
     "organisation",
+    "visibility",
     "respondents",
     "overall_score",
     "overall_level",
@@ -50,7 +51,8 @@ def to_csv(report: ScoreReport) -> str:
             row: list[object] = [
                 team.team,
                 team.organisation or "",
-                team.respondents,
+                team.visibility,
+                "" if team.respondents is None else team.respondents,
                 "" if team.overall.score is None else team.overall.score,
                 team.overall.level,
                 domain.id,
@@ -59,8 +61,8 @@ def to_csv(report: ScoreReport) -> str:
                 "yes" if domain.provisional else "no",
                 low,
                 high,
-                domain.respondents,
-                domain.coverage,
+                "" if domain.respondents is None else domain.respondents,
+                "" if domain.coverage is None else domain.coverage,
                 "" if domain.agreement is None else domain.agreement,
                 len(domain.role_gaps),
                 len(domain.unsure),

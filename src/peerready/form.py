@@ -2,26 +2,44 @@
 
 Staff who will never install a CLI or edit YAML open it in a browser, answer, and press "Save
 my answers" to download an ordinary answer file. Nothing is fetched and nothing is stored in the
-browser. The questions are rendered here, autoescaped; the page's script only shows and hides
-conditional questions, counts progress, writes the YAML file and reads one back.
+browser. The questions are rendered here, autoescaped, from the rubric in use: ids, labels,
+scale values, roles and ``when`` conditions all come from it.
+
+There is one writer of answer files (``answers.render_answer_file``): the page carries the blank
+file it renders, with the line of every value to fill in, and its script only writes values
+into those lines. Saved files therefore have the same shape as ``template``, ``assess`` and
+``import`` files. Opened files are parsed with js-yaml, inlined from ``vendor/`` (pinned below).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from . import __version__
-from .rubric import Rubric, format_value
+from .answers import AnswerFile, answer_token, render_answer_file
+from .evidence import cite_line
+from .responses import Checker, RespondentDoc, ResponseDoc
+from .rubric import ContextQuestion, Item, Rubric, item_key
 from .templating import environment
+from .yamlio import rt_yaml
+
+#: The browser YAML parser inlined into the page: npm ``js-yaml``, file
+#: ``dist/browser/js-yaml.umd.min.js`` of the published package, byte for byte.
+JS_YAML_VERSION = "5.5.0"
+JS_YAML_SHA256 = "02970a652376ad653ff069c606ee7440b0514f52ed94a98426cb52426c8e5a02"
+VENDOR = "vendor"
 
 
 @dataclass(frozen=True)
 class Choice:
-    """One radio button."""
+    """One radio button: the text written to the file, its label, and a DOM id."""
 
     value: str
     label: str
+    dom_id: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,74 @@ def _safe_json(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def vendored_js_yaml() -> str:
+    """The pinned js-yaml build, ready to inline: licence notice first, no source-map link."""
+    folder = resources.files("peerready") / VENDOR
+    code = (folder / "js-yaml.min.js").read_text(encoding="utf-8")
+    licence = (folder / "js-yaml.LICENSE").read_text(encoding="utf-8")
+    # The source map is not shipped; a link to it would make developer tools try to fetch it.
+    code = "\n".join(
+        line for line in code.splitlines() if not line.startswith("//# sourceMappingURL=")
+    )
+    if "</script" in code.lower() or "<!--" in code:
+        raise ValueError("the vendored js-yaml cannot be inlined in a <script> element")
+    banner = (
+        f"/*! js-yaml {JS_YAML_VERSION} | https://github.com/nodeca/js-yaml | "
+        f"MIT licence:\n{licence.strip()}\n*/"
+    )
+    return f"{banner}\n{code}\n"
+
+
+def when_note(rubric: Rubric, item: Item) -> str:
+    """When an item is asked, in the rubric's words: ``Who employs …? A peer-led …``."""
+    parts = []
+    for qid, answers in item.when.items():
+        question = rubric.context_by_id.get(qid)
+        if question is not None:
+            labels = " or ".join(question.label_of(a) for a in answers)
+            parts.append(f"{question.text} {labels}")
+    return "; ".join(parts)
+
+
+def file_slots(text: str) -> dict[str, int]:
+    """The 0-based line of every value a producer fills in, in the blank file ``text``.
+
+    Keys are ``team``, ``respondent.role``, ``context.<id>``, ``answers.<domain.item>`` and
+    ``comments`` (the line under which comments go).
+    """
+    doc = rt_yaml().load(text)
+    slots: dict[str, int] = {}
+    for key in ("team", "organisation", "assessed", "comments"):
+        slots[key] = doc.lc.key(key)[0]
+    for section in ("respondent", "context", "answers"):
+        for key in doc[section]:
+            slots[f"{section}.{key}"] = doc[section].lc.key(key)[0]
+    lines = text.splitlines()
+    for key, line in slots.items():
+        if not lines[line].rstrip().endswith(":"):
+            raise ValueError(f"the blank answer file has a value at {key!r}; expected none")
+    # Comments are written in place of everything after "comments:", so it must come last.
+    if any(not line.lstrip().startswith("#") for line in lines[slots["comments"] + 1 :]):
+        raise ValueError("the blank answer file has entries after 'comments:'")
+    return slots
+
+
+def _context_data(question: ContextQuestion) -> dict[str, object]:
+    return {
+        "id": question.id,
+        "dom": f"c-{question.id}",
+        "text": question.text,
+        "dontKnow": question.dont_know.id if question.dont_know else None,
+        "options": {o.id: o.label for o in question.all_options},
+    }
+
+
+def _choices(dom_id: str, options: list[tuple[str, str]]) -> list[Choice]:
+    return [
+        Choice(value, label, f"{dom_id}-{n}") for n, (value, label) in enumerate(options, start=1)
+    ]
+
+
 def build_form_context(
     rubric: Rubric, *, team: str | None = None, role: str | None = None
 ) -> dict[str, object]:
@@ -64,54 +150,75 @@ def build_form_context(
             text=q.text,
             help=q.help,
             evidence="",
-            choices=[Choice(o.id, o.label) for o in q.all_options],
+            choices=_choices(f"c-{q.id}", [(answer_token(o.id), o.label) for o in q.all_options]),
             when="",
         )
         for q in rubric.context
     ]
     sections = []
+    items: list[dict[str, Any]] = []
     for domain in rubric.domains:
         questions = []
         for item in domain.items:
-            full_id = f"{domain.id}.{item.id}"
+            key = item_key(domain, item)
+            dom_id = f"q-{domain.id}-{item.id}"
             scale = rubric.scales_by_id[item.scale]
-            choices = [Choice(format_value(o.value), o.label) for o in scale.options]
-            choices += [Choice(o.id, o.label) for o in scale.non_scored]
-            cites = [rubric.references[k].cite for k in item.evidence if k in rubric.references]
-            when = "; ".join(
-                f"{rubric.context_by_id[q].text} {' or '.join(a)}" for q, a in item.when.items()
-            )
+            options = [(answer_token(o.value), o.label) for o in scale.options]
+            options += [(answer_token(o.id), o.label) for o in scale.non_scored]
             questions.append(
                 Question(
-                    name=f"answers.{full_id}",
-                    dom_id=f"q-{domain.id}-{item.id}",
+                    name=f"answers.{key}",
+                    dom_id=dom_id,
                     text=item.text,
                     help=item.help,
-                    evidence="; ".join(cites),
-                    choices=choices,
-                    when=when,
+                    evidence=cite_line(rubric, item.evidence),
+                    choices=_choices(dom_id, options),
+                    when=when_note(rubric, item),
                 )
             )
+            items.append(
+                {
+                    "key": key,
+                    "dom": dom_id,
+                    "text": item.text,
+                    "scale": scale.id,
+                    "when": item.when,
+                }
+            )
         sections.append(Section(domain.id, domain.title, domain.summary, questions))
+    # Every spelling `peerready validate` accepts for an answer, mapped to what the form writes.
+    checker = Checker(rubric)
+    spellings: dict[str, dict[str, str]] = {}
+    for scale in rubric.scales:
+        table: dict[str, str] = {}
+        for spelling, answer in checker.spellings[scale.id].items():
+            if answer.kind == "scored" and answer.value is not None:
+                table[spelling] = answer_token(answer.value)
+            elif (option := scale.non_scored_option(answer.kind)) is not None:
+                table[spelling] = answer_token(option.id)
+        spellings[scale.id] = table
+    blank = render_answer_file(rubric, AnswerFile())
     data = {
         "rubric": rubric.id,
-        "version": rubric.version,
-        "context": [q.id for q in rubric.context],
-        "items": list(rubric.items),
-        "dom": {
-            full_id: f"q-{domain.id}-{item.id}" for full_id, (domain, item) in rubric.items.items()
-        },
-        "when": {full_id: item.when for full_id, (_, item) in rubric.items.items() if item.when},
+        "file": blank,
+        "slots": file_slots(blank),
+        "roles": {r.id: r.label for r in rubric.roles},
+        "context": [_context_data(q) for q in rubric.context],
+        "items": items,
+        "spellings": spellings,
+        "keys": list(ResponseDoc.model_fields),
+        "respondentKeys": list(RespondentDoc.model_fields),
     }
     return {
         "title": f"{rubric.title}: questionnaire",
         "rubric": rubric,
         "team": team or "",
         "role": role or "",
-        "roles": [Choice(r.id, r.label) for r in rubric.roles],
+        "roles": _choices("role", [(r.id, r.label) for r in rubric.roles]),
         "context_questions": context_questions,
         "sections": sections,
         "data_json": _safe_json(data),
+        "js_yaml": vendored_js_yaml(),
         "version": __version__,
     }
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .rubric import Rubric
 from .scoring import DomainScore, PlannedAction, TeamScore
+from .wording import action_reason
 
 #: How many actions "what to do first" lists.
 FIRST_ACTIONS = 5
@@ -59,7 +60,7 @@ def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Merg
                 owner=next((a.owner for a in group if a.owner), ""),
                 domains=domains,
                 domain_titles=[titles.get(d, d) for d in domains],
-                reasons=[a.reason for a in group],
+                reasons=[action_reason(rubric, a) for a in group],
                 evidence=list(dict.fromkeys(k for a in group for k in a.evidence)),
             )
         )
@@ -108,58 +109,53 @@ class Glance:
 
 
 def holding_back(team: TeamScore) -> list[DomainScore]:
-    """The domains that cap the overall level: every scored domain at the capped level."""
+    """The domains that cap the overall level: the weakest, every one of them if tied."""
     if not team.overall.held_back:
         return []
-    return [d for d in team.domains if d.score is not None and d.level == team.overall.level]
+    weakest = set(team.overall.weakest_domains)
+    return [d for d in team.domains if d.id in weakest]
 
 
 def overall_reason(rubric: Rubric, team: TeamScore) -> str:
-    """Where the overall level comes from, in one or two sentences."""
+    """Where the overall level comes from, in one sentence."""
     overall = team.overall
     if overall.score is None:
         return "Not enough answers to give an overall level."
     if overall.held_back:
-        names = [d.title for d in holding_back(team)]
-        if len(names) == 1:
-            return (
-                f"Held back by {names[0]}: the average across domains would be higher, but one "
-                "missing condition can undo the others."
-            )
+        names = join_words([d.title for d in holding_back(team)])
         return (
-            f"Held back by {join_words(names)}, {'both' if len(names) == 2 else 'all'} at "
-            f"{overall.label}: the average across "
-            "domains would be higher, but a missing condition can undo the others."
+            f"Held back by {names}: the average across domains would be higher, but one "
+            "missing condition can undo the others."
         )
     return f"The average of the {len(rubric.domains)} domain scores."
 
 
 def provisional_note(team: TeamScore) -> str | None:
-    """Why some levels are provisional, in plain words; None if none is."""
-    scored = [d for d in team.domains if d.score is not None]
-    unscored = [d for d in team.domains if d.score is None]
-    provisional = [d for d in scored if d.provisional]
-    if not provisional and not unscored:
+    """Why levels are provisional, in plain words; None if nothing shown is provisional."""
+    overall = team.overall
+    reasons = {r for d in team.domains for r in d.provisional_reasons}
+    reasons |= set(overall.provisional_reasons)
+    if overall.score is None or not reasons:
         return None
     parts = []
-    if provisional:
-        if team.respondents == 1:
-            parts.append(
-                "Provisional means the level could change as more people answer: these results "
-                "rest on one person's answers."
-            )
-        else:
-            parts.append(
-                "Provisional means the level could change as more people answer: there are too "
-                "few answers, or they are too spread out, to be sure which level the team is at."
-            )
-    if unscored:
-        names = join_words([d.title for d in unscored])
+    if "one-respondent" in reasons:
         parts.append(
-            f"{names}: not enough answers for a score (at least half of the questions that "
-            "apply need a scored answer)."
+            "Provisional means the level could change as more people answer: these results "
+            "rest on one person's answers."
         )
-    return " ".join(parts)
+    elif reasons & {"interval-crosses-band", "domain-provisional"}:
+        parts.append(
+            "Provisional means the level could change as more people answer: the answers are "
+            "too few, or too spread out, to be sure which level the team is at."
+        )
+    unscored = [d.title for d in team.domains if d.score is None]
+    if unscored:
+        parts.append(
+            f"{join_words(unscored)}: not enough answers for a score (at least half of the "
+            "questions that apply need a scored answer), so the overall level leaves "
+            f"{'it' if len(unscored) == 1 else 'them'} out."
+        )
+    return " ".join(parts) or None
 
 
 def at_a_glance(rubric: Rubric, team: TeamScore, first: int = FIRST_ACTIONS) -> Glance:

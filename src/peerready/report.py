@@ -14,8 +14,9 @@ from pathlib import Path
 from . import __version__
 from .glance import merge_actions, overall_reason
 from .outputs import slugify
-from .rubric import Rubric
+from .rubric import Rubric, item_key
 from .scoring import (
+    HIDDEN,
     INSUFFICIENT,
     DomainScore,
     OrganisationScore,
@@ -25,6 +26,7 @@ from .scoring import (
     TeamScore,
 )
 from .templating import environment
+from .wording import level_score_text
 
 STRENGTH: dict[str, str] = {
     "systematic-review": "systematic review of randomised trials: the strongest design cited, "
@@ -45,20 +47,32 @@ STRENGTH: dict[str, str] = {
 STRENGTH_ORDER = list(STRENGTH)
 
 METHOD = [
-    "Each scored answer is placed on a 0–100 scale (reverse-worded questions are flipped). "
-    '"Don\'t know", "not applicable" and blank answers are counted but never scored.',
+    "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
+    '(reverse-worded questions are flipped and shown by their positive wording). "Don\'t know", '
+    '"not applicable" and blank answers are counted but never scored.',
     "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
     "count only if they answered at least half of the questions that apply to them there.",
     "The team's domain score is the mean of its respondents' domain scores, with a 95% "
     "confidence interval from their spread. A level is firm only when the whole interval lies in "
     "one band; otherwise, and always with one respondent, it is provisional.",
-    "The overall score is the mean of the domain scores; its level is capped at the level of the "
-    "weakest domain, because one missing condition can undo the others.",
-    "Agreement is the r_wg index (James, Demaree & Wolf 1984): 1 when everyone answers alike, 0 "
-    "when answers are as spread as random ones; 0.7 or more is usually read as strong agreement.",
+    "The overall score is the mean of the domain scores shown; its level is capped at the level "
+    "of the weakest domain. The cap is a design choice of this tool, not a research finding: a "
+    "team should not read as ready while one condition is missing.",
+    "Scores are stored to one decimal place and levels and triggers use that value; a score is "
+    "shown with its decimal wherever rounding would cross a boundary shown with it.",
+    "Agreement is r_wg (James, Demaree & Wolf 1984): 1 minus the variance of the answers divided "
+    "by the variance of answers spread evenly over the scale's own values; 1 when everyone "
+    "answers alike, 0 when answers are as spread as random ones; 0.7 or more is usually read as "
+    "strong agreement.",
     "A role gap is a difference of {gap:g} points or more between the average scores of two "
-    "role groups. Groups smaller than {min_group} are never shown, and another group is hidden "
-    "where the hidden ones could otherwise be worked out by subtraction.",
+    "role groups.",
+    "Anonymity: no number is published for fewer than {min_group} people, and no combination of "
+    "published numbers (a team against its organisation, a role against its team, one question "
+    "against another) can be used to work out the answers or the size of a smaller group: "
+    "further numbers are withheld where a subtraction would reveal one (secondary "
+    "suppression). Teams of 2 to {below} respondents are shown without scores unless the team "
+    "agreed to show them. Free-text comments appear only when asked for, and only for teams of "
+    "at least {comment_min_group}, without names or ids and in a shuffled order.",
     "Actions come from the rubric: each is raised when the team's score on its question falls "
     'below a threshold set in the rubric; role gaps and clusters of "don\'t know" answers raise '
     "actions of their own.",
@@ -225,8 +239,8 @@ class Portfolio:
     rubric: str
     domains: list[str]
     rows: list[PortfolioRow]
-    files: int
-    respondents: int
+    files: str
+    respondents: str
     errors: int
     error_files: int
     warnings: int
@@ -306,17 +320,21 @@ def _gap_line(rubric: Rubric, gap: RoleGap, where: str) -> GapLine:
 
 def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | None) -> DomainView:
     domain = next(d for d in rubric.domains if d.id == result.id)
-    texts = {f"{domain.id}.{i.id}": i.text for i in domain.items}
+    texts = {item_key(domain, i): i.statement for i in domain.items}
     scored = [i for i in result.items if i.score is not None]
     top_band = max(rubric.bands, key=lambda b: b.min)
     low_band = min(rubric.bands, key=lambda b: b.min)
+
+    def shown(score: float | None) -> str:
+        return level_score_text(rubric, score)
+
     strengths = [
-        ItemLine(i.id, texts[i.id], i.score, f"{i.score:.0f}")
+        ItemLine(i.id, texts[i.id], i.score, shown(i.score))
         for i in sorted(scored, key=lambda i: (-(i.score or 0), i.id))
         if (i.score or 0) >= top_band.min
     ][:3]
     gaps = [
-        ItemLine(i.id, texts[i.id], i.score, f"{i.score:.0f}")
+        ItemLine(i.id, texts[i.id], i.score, shown(i.score))
         for i in sorted(scored, key=lambda i: (i.score or 0, i.id))
         if (i.score or 0) < low_band.max
     ][:4]
@@ -329,12 +347,16 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
         for u in result.unsure
     ]
     warnings = []
-    if result.score is None:
+    if result.level == HIDDEN:
+        warnings.append(
+            "Hidden: too few people gave scored answers here for their answers to stay anonymous."
+        )
+    elif result.score is None:
         warnings.append(
             "Not enough answers to score this domain: no respondent answered at least half of "
             "its questions."
         )
-    if result.coverage < 0.8 and result.score is not None:
+    if result.coverage is not None and result.coverage < 0.8 and result.score is not None:
         warnings.append(
             f"Only {result.coverage:.0%} of the expected answers were given; treat the score "
             "with caution."
@@ -351,14 +373,14 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
         id=result.id,
         title=result.title,
         score=result.score,
-        score_text=_fmt(result.score),
+        score_text=level_score_text(rubric, result.score),
         level=result.level,
         label=result.label,
         tone=_tone(rubric, result.level),
         provisional=result.provisional,
         interval=f"{result.interval[0]:.0f}–{result.interval[1]:.0f}" if result.interval else "—",
-        respondents=result.respondents,
-        coverage=round(result.coverage * 100),
+        respondents=result.respondents if result.respondents is not None else 0,
+        coverage=round((result.coverage or 0) * 100),
         agreement="—" if result.agreement is None else f"{result.agreement:.2f}",
         summary=domain.summary,
         evidence=[rubric.references[k].cite for k in domain.evidence if k in rubric.references],
@@ -388,6 +410,28 @@ def _action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Acti
     ]
 
 
+def _privacy_note(team: TeamScore, min_group: int) -> str | None:
+    """What is hidden in a team's report to keep people anonymous, in words."""
+    if team.visibility == "small-team-hidden":
+        return (
+            f"Fewer than {min_group} people answered for this team, so each could work out the "
+            "others' answers from the team's scores: no scores are shown. To show them anyway "
+            "(for example when the team has agreed), run the report with --show-small-teams."
+        )
+    if team.visibility == "small-team-shown":
+        return (
+            f"Fewer than {min_group} people answered for this team: each of them can work out "
+            "the others' answers from these scores. They are shown because the report was run "
+            "with --show-small-teams."
+        )
+    if team.roles_hidden:
+        return (
+            f"Role groups smaller than {min_group}, and any group whose answers could be worked "
+            "out from the others, are shown only together as other roles."
+        )
+    return None
+
+
 def build_team_context(
     rubric: Rubric,
     team: TeamScore,
@@ -398,6 +442,7 @@ def build_team_context(
     baseline: TeamScore | None = None,
     include_comments: bool = False,
     compared: bool = False,
+    comment_min_group: int = 5,
 ) -> TeamReport:
     """Everything a team report shows, computed once for both formats."""
     base_domains = {d.id: d for d in baseline.domains} if baseline else {}
@@ -413,10 +458,9 @@ def build_team_context(
         if key in rubric.references and key not in cited:
             cited.append(key)
     references = sorted((citation(rubric, k) for k in cited), key=lambda c: (c.cite, c.key))
-    hidden = [rubric.role_label(r) for r, n in team.roles.items() if n is None]
-    roles = [
-        (rubric.role_label(r), str(n) if n is not None else "hidden") for r, n in team.roles.items()
-    ]
+    roles = [(rubric.role_label(r), str(n)) for r, n in team.roles.items()]
+    if team.roles_hidden:
+        roles.append(("Other roles together", str(team.roles_hidden)))
     overall = team.overall
     note = overall_reason(rubric, team)
     overall_change = None
@@ -440,7 +484,9 @@ def build_team_context(
     ]
     chart_text = (
         "Bar chart of domain scores out of 100: "
-        + "; ".join(f"{d.title} {_fmt(d.score)} ({d.label})" for d in team.domains)
+        + "; ".join(
+            f"{d.title} {level_score_text(rubric, d.score)} ({d.label})" for d in team.domains
+        )
         + ". The same numbers are in the table below."
     )
     dates = ""
@@ -455,14 +501,9 @@ def build_team_context(
         organisation=team.organisation,
         dates=dates or "not given",
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
-        respondents=team.respondents,
+        respondents=team.respondents or 0,
         roles=roles,
-        suppressed_note=(
-            f"Counts and breakdowns for {', '.join(hidden)} are hidden to protect groups "
-            f"smaller than {min_group}."
-            if hidden
-            else None
-        ),
+        suppressed_note=_privacy_note(team, min_group),
         context=[
             (
                 rubric.context_by_id[q].text,
@@ -470,8 +511,15 @@ def build_team_context(
             )
             for q, a in team.context.items()
         ],
-        context_disagreements=team.context_disagreements,
-        overall_score=_fmt(overall.score),
+        context_disagreements=[
+            f"{rubric.context_by_id[c.question].text} "
+            + ", ".join(
+                f"{rubric.context_by_id[c.question].label_of(a)} ({n})"
+                for a, n in c.answers.items()
+            )
+            for c in team.context_disagreements
+        ],
+        overall_score=level_score_text(rubric, overall.score),
         overall_label=overall.label,
         overall_tone=_tone(rubric, overall.level),
         overall_provisional=overall.provisional,
@@ -486,7 +534,15 @@ def build_team_context(
         actions=actions,
         references=references,
         evidence_statement=rubric.report.evidence_statement,
-        method=[m.format(gap=gap_threshold, min_group=min_group) for m in METHOD],
+        method=[
+            m.format(
+                gap=gap_threshold,
+                min_group=min_group,
+                below=max(min_group - 1, 2),
+                comment_min_group=max(comment_min_group, min_group),
+            )
+            for m in METHOD
+        ],
         caveat=rubric.report.caveat,
         comments=comments,
         include_comments=include_comments,
@@ -525,12 +581,12 @@ def build_portfolio_context(
                 team=team.team,
                 organisation=team.organisation or "",
                 link=f"{slugs[team.team]}.{extension}",
-                respondents=team.respondents,
-                overall=f"{_fmt(team.overall.score)} {team.overall.label}",
+                respondents=team.respondents or 0,
+                overall=f"{level_score_text(rubric, team.overall.score)} {team.overall.label}",
                 overall_tone=_tone(rubric, team.overall.level),
                 cells=[
                     (
-                        f"{_fmt(d.score)} {d.label}"
+                        f"{level_score_text(rubric, d.score)} {d.label}"
                         + (" (provisional)" if d.provisional and d.score is not None else ""),
                         _tone(rubric, d.level),
                     )
@@ -546,8 +602,14 @@ def build_portfolio_context(
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
         domains=[d.title for d in rubric.domains],
         rows=rows,
-        files=report.files,
-        respondents=sum(t.respondents for t in report.teams),
+        files=str(report.files) if report.files is not None else "not shown",
+        respondents=str(report.respondents)
+        + (
+            f" (and {report.hidden_teams} team(s) with fewer than {report.settings.min_group}, "
+            "not shown)"
+            if report.hidden_teams
+            else ""
+        ),
         errors=len(report.errors),
         error_files=len({e.file for e in report.errors}),
         warnings=len(report.warnings),
@@ -612,6 +674,7 @@ def write_reports(
             baseline=base.get(team.team),
             include_comments=include_comments,
             compared=baseline is not None,
+            comment_min_group=report.settings.comment_min_group,
         )
         for fmt in formats:
             path = out / f"{slugs[team.team]}.{fmt}"

@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -450,6 +452,8 @@ def load_responses(
     for file_responses, file_problems in _run(files, rubric, max_bytes, jobs, progress):
         responses.extend(file_responses)
         problems.extend(file_problems)
+    responses, spelling = unify_team_names(responses)
+    problems.extend(spelling)
     responses, duplicates = _drop_duplicate_respondents(responses)
     problems.extend(duplicates)
     return LoadResult(responses, sorted(problems, key=Problem.sort_key), len(files))
@@ -490,6 +494,89 @@ def _run(
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"',
+                         "„": '"', "‟": '"', "«": '"', "»": '"', "`": "'"})  # fmt: skip
+
+
+def team_key(name: str) -> str:
+    """How team names are matched: Unicode NFKC, quotes straightened and any quotes around the
+    whole name dropped, runs of spaces made one, case folded. ``“Ward 12”``, ``Ward 12``,
+    ``ward 12`` and ``Ward  12`` are one team."""
+    text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
+    text = " ".join(text.split())
+    while len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].strip()
+    return text.casefold()
+
+
+def unify_team_names(responses: Sequence[Response]) -> tuple[list[Response], list[Problem]]:
+    """Give every response of one team the team's most common spelling, and warn about the rest.
+
+    Also warns when one team's files name different organisations, and when two respondent ids
+    in a team differ only by leading zeros (``07`` and ``7``), which is usually one person.
+    """
+    groups: dict[str, list[Response]] = defaultdict(list)
+    for response in responses:
+        groups[team_key(response.team)].append(response)
+    unified: list[Response] = []
+    problems: list[Problem] = []
+    for members in groups.values():
+        members.sort(key=lambda r: (r.path, r.document))
+        spellings = Counter(r.team for r in members)
+        name = min(spellings, key=lambda t: (-spellings[t], t))
+        others = sorted({r.path for r in members if r.team != name})
+        if others:
+            variants = ", ".join(repr(t) for t in sorted(spellings) if t != name)
+            problems.append(
+                Problem(
+                    others[0],
+                    where="team",
+                    message=f"team {variants} is taken to be {name!r} (the most common spelling); "
+                    f"{len(others)} file(s) spell it differently: {_listed(others)}",
+                    severity="warning",
+                )
+            )
+        organisations = Counter(r.organisation for r in members if r.organisation)
+        if len(organisations) > 1:
+            chosen = min(organisations, key=lambda o: (-organisations[o], o))
+            odd = sorted({r.path for r in members if r.organisation and r.organisation != chosen})
+            problems.append(
+                Problem(
+                    odd[0],
+                    where="organisation",
+                    message=f"team {name!r} is in {chosen!r} in most files, but "
+                    f"{len(odd)} file(s) name another organisation: {_listed(odd)}; the team is "
+                    f"reported under {chosen!r}",
+                    severity="warning",
+                )
+            )
+        ids: dict[str, list[Response]] = defaultdict(list)
+        for r in members:
+            if r.respondent_id is not None:
+                ids[r.respondent_id.lstrip("0") or "0"].append(r)
+        for same in ids.values():
+            spelt = sorted({r.respondent_id for r in same if r.respondent_id is not None})
+            if len(spelt) > 1:
+                problems.append(
+                    Problem(
+                        same[-1].path,
+                        where="respondent.id",
+                        message=f"respondent ids {', '.join(repr(i) for i in spelt)} in team "
+                        f"{name!r} differ only by leading zeros: if they are one person, remove "
+                        f"one file (both are counted); files: {_listed(r.path for r in same)}",
+                        severity="warning",
+                    )
+                )
+        unified += [replace(r, team=name) if r.team != name else r for r in members]
+    return unified, problems
+
+
+def _listed(paths: Iterable[str], limit: int = 5) -> str:
+    items = list(dict.fromkeys(paths))
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def _drop_duplicate_respondents(

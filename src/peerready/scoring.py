@@ -2,41 +2,44 @@
 
 How the numbers are made (the README and every report's method section say the same):
 
-* Each scored answer is placed on 0–100 across its scale (reverse-worded items flipped).
+* Each scored answer is placed on 0–100 across its scale (linear in the scale's own values;
+  reverse-worded items flipped).
 * A respondent's domain score is the weighted mean of their scored answers in that domain; they
   count towards the domain only if they gave scored answers to at least half of the items that
   apply to them there ("don't know" and "not applicable" are never scored).
 * The team's domain score is the mean of its respondents' domain scores, with a 95% confidence
   interval from their spread (Student's t). The level is *firm* only when the whole interval lies
   inside one band; otherwise, or with a single respondent, it is *provisional*.
-* The overall score is the mean of the domain scores; the overall level is that mean's level,
-  capped at the level of the weakest domain, so one weak domain holds the team back.
-* Agreement is the within-group index r_wg (James, Demaree & Wolf 1984) per item, averaged over
-  the domain: 1 means everyone gave the same answer, 0 means answers spread as widely as random.
-* Role gaps compare role groups' mean scores; a gap of at least ``gap_threshold`` points (default
-  25, one full step on a five-point scale) is a finding. Groups smaller than ``min_group`` are
-  never shown, and a further group is hidden where one hidden group could otherwise be worked
-  out from the team total and the groups shown.
+* The overall score is the mean of the domain scores shown; the overall level is that mean's
+  level, capped at the level of the weakest domain (a design choice: one weak condition holds
+  the team back). Levels and triggers use the stored one-decimal values.
+* Agreement is the within-group index r_wg (James, Demaree & Wolf 1984) per item, against the
+  variance of answers spread uniformly over the scale's own values, averaged over the domain.
+* Role gaps compare role groups' mean scores; a gap of at least the rubric's ``gap_threshold``
+  points is a finding.
+
+Scoring first computes every aggregate with its count (``TeamData``); ``disclosure`` then decides
+what may be published together, and only published numbers reach a ``TeamScore``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import fmean
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from .disclosure import Candidate, publishable
 from .errors import Problem
-from .responses import Response
+from .responses import Response, unify_team_names
 from .rubric import (
     PRIORITY_ORDER,
-    Domain,
     FindingAction,
-    Item,
     Priority,
     Rubric,
     context_allows,
@@ -46,8 +49,12 @@ from .rubric import (
 GAP_THRESHOLD = 25.0
 UNSURE_SHARE = 0.3
 MIN_GROUP = 3
+#: Free text is more identifying than numbers: comments need a larger team.
+COMMENT_MIN_GROUP = 5
 INSUFFICIENT = "insufficient-data"
 INSUFFICIENT_LABEL = "Not enough answers"
+HIDDEN = "hidden"
+HIDDEN_LABEL = "Hidden to protect a small group"
 
 # Two-sided 95% Student's t by degrees of freedom; larger df use the nearest smaller entry.
 _T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
@@ -68,6 +75,8 @@ class Out(BaseModel):
 
 
 class RoleScore(Out):
+    """A role group's mean score (0–100) over ``respondents`` scored answers or respondents."""
+
     role: str
     respondents: int
     score: float
@@ -83,6 +92,8 @@ class RoleGap(Out):
 
 
 class UnsureItem(Out):
+    """An item where at least ``UNSURE_SHARE`` of those asked said "don't know"."""
+
     item: str
     unsure: int
     asked: int
@@ -90,6 +101,8 @@ class UnsureItem(Out):
 
 
 class ItemScore(Out):
+    """One item's team result. ``hidden`` when its answers came from too few people to show."""
+
     id: str
     score: float | None
     scored: int
@@ -99,18 +112,27 @@ class ItemScore(Out):
     asked: int
     agreement: float | None
     by_role: list[RoleScore]
+    hidden: bool = False
+
+
+ProvisionalReason = Literal[
+    "one-respondent", "interval-crosses-band", "domain-provisional", "domains-not-scored"
+]
 
 
 class DomainScore(Out):
+    """One domain's team result; ``level`` is ``hidden`` or ``insufficient-data`` if unscored."""
+
     id: str
     title: str
     score: float | None
     level: str
     label: str
     provisional: bool
+    provisional_reasons: list[ProvisionalReason]
     interval: tuple[float, float] | None
-    respondents: int
-    coverage: float
+    respondents: int | None
+    coverage: float | None
     agreement: float | None
     role_gaps: list[RoleGap]
     unsure: list[UnsureItem]
@@ -118,15 +140,25 @@ class DomainScore(Out):
 
 
 class Overall(Out):
+    """The overall level; ``weakest_domains`` lists every domain tied for the lowest score."""
+
     score: float | None
     level: str
     label: str
     provisional: bool
-    weakest_domain: str | None
+    provisional_reasons: list[ProvisionalReason]
+    weakest_domains: list[str]
     held_back: bool
 
 
 class PlannedAction(Out):
+    """An action raised for a team, with the numbers that raised it (wording is the report's).
+
+    ``source`` ``item``: the team's ``score`` on ``item`` is below ``trigger_below``.
+    ``role-gap``: ``gaps`` role gaps in the domain, the widest ``gap`` points between
+    ``gap_roles`` (higher, lower). ``unsure``: ``unsure_items`` items with many "don't know".
+    """
+
     id: str
     domain: str
     item: str | None
@@ -135,10 +167,17 @@ class PlannedAction(Out):
     text: str
     owner: str
     evidence: list[str]
-    reason: str
+    score: float | None = None
+    trigger_below: float | None = None
+    gaps: int | None = None
+    gap: float | None = None
+    gap_roles: list[str] = []
+    unsure_items: int | None = None
 
 
 class Comment(Out):
+    """A free-text comment (no respondent id, in a shuffled but stable order)."""
+
     item: str
     text: str
 
@@ -162,14 +201,36 @@ class NextStage(Out):
     conditions: list[GateStatus]
 
 
+class ContextSpread(Out):
+    """Respondents gave different answers to a context question: answer id → respondents."""
+
+    question: str
+    answers: dict[str, int]
+
+
+Visibility = Literal["full", "self-assessment", "small-team-hidden", "small-team-shown"]
+
+
 class TeamScore(Out):
+    """One team's published results.
+
+    ``visibility``: ``full`` (at least ``min_group`` respondents), ``self-assessment`` (one
+    respondent: their own answers, shown in full), ``small-team-hidden`` (2..min_group−1
+    respondents, who could work out each other's answers: no numbers shown) or
+    ``small-team-shown`` (the same, shown because the user asked). ``roles`` holds only the
+    role groups that may be shown; ``roles_hidden`` counts the rest together (0 or at least
+    ``min_group``). ``respondents`` is None for a hidden small team.
+    """
+
     team: str
     organisation: str | None
-    respondents: int
-    roles: dict[str, int | None]
+    visibility: Visibility
+    respondents: int | None
+    roles: dict[str, int]
+    roles_hidden: int | None
     assessed: tuple[str, str] | None
     context: dict[str, str]
-    context_disagreements: list[str]
+    context_disagreements: list[ContextSpread]
     overall: Overall
     domains: list[DomainScore]
     actions: list[PlannedAction]
@@ -178,33 +239,46 @@ class TeamScore(Out):
 
 
 class OrganisationGap(Out):
+    """A role gap in one domain of an organisation's pooled answers."""
+
     domain: str
     gap: RoleGap
 
 
 class OrganisationScore(Out):
-    """Role gaps pooled across an organisation's teams, where single teams are too small."""
+    """Role groups pooled across an organisation's teams, where single teams are too small.
+
+    Only pools that cannot be used to work out a hidden group are published.
+    """
 
     organisation: str
     teams: list[str]
-    respondents: int
-    roles: dict[str, int | None]
+    respondents: int | None
+    roles: dict[str, int]
     role_gaps: list[OrganisationGap]
 
 
 class RubricRef(Out):
+    """Which rubric scored the answers."""
+
     id: str
     version: str
     title: str
 
 
 class Settings(Out):
+    """The settings that shaped what was computed and published."""
+
     min_group: int
+    comment_min_group: int
     gap_threshold: float
     unsure_share: float
+    show_small_teams: bool
 
 
 class FileError(Out):
+    """A problem with an input file."""
+
     file: str
     line: int | None
     column: int | None
@@ -212,11 +286,17 @@ class FileError(Out):
 
 
 class ScoreReport(Out):
-    """Everything ``peerready score --format json`` prints."""
+    """Everything ``peerready score --format json`` prints.
+
+    ``respondents`` adds up the teams whose numbers are shown; ``hidden_teams`` counts teams too
+    small to show. ``files`` is None when it would give away the size of a hidden team.
+    """
 
     rubric: RubricRef
     settings: Settings
-    files: int
+    files: int | None
+    respondents: int
+    hidden_teams: int
     teams: list[TeamScore]
     organisations: list[OrganisationScore]
     errors: list[FileError]
@@ -229,30 +309,6 @@ class ScoreReport(Out):
 def r1(value: float) -> float:
     """Round a score for output (one decimal), so JSON stays stable and readable."""
     return round(value + 0.0, 1)
-
-
-def visible_groups(
-    counts: Mapping[str, int], min_group: int, allowed: set[str] | None = None
-) -> set[str]:
-    """Role groups that may be shown without identifying anyone.
-
-    Groups under ``min_group`` are hidden, as is any group not in ``allowed`` (hidden at team
-    level, so never shown lower down). While the hidden groups together are still under
-    ``min_group`` (so the total minus the shown groups would reveal them), the smallest shown
-    group is hidden too.
-    """
-    present = {role: n for role, n in counts.items() if n > 0}
-    shown = {
-        role
-        for role, n in present.items()
-        if n >= min_group and (allowed is None or role in allowed)
-    }
-    hidden_total = sum(n for role, n in present.items() if role not in shown)
-    while 0 < hidden_total < min_group and shown:
-        smallest = min(shown, key=lambda role: (present[role], role))
-        shown.discard(smallest)
-        hidden_total += present[smallest]
-    return shown
 
 
 def mean(values: Sequence[float]) -> float:
@@ -286,24 +342,26 @@ def interval(scores: Sequence[float]) -> tuple[float, float] | None:
     return (r1(max(0.0, centre - half)), r1(min(100.0, centre + half)))
 
 
-def role_gap(
-    by_role: Mapping[str, list[float]], shown: set[str], item: str | None, threshold: float
-) -> tuple[list[RoleScore], RoleGap | None]:
-    """Means of the shown role groups, and the largest gap between two of them if notable."""
-    means = [
-        RoleScore(role=role, respondents=len(by_role[role]), score=r1(fmean(by_role[role])))
+def role_scores(cells: Mapping[str, Sequence[float]], shown: Iterable[str]) -> list[RoleScore]:
+    """Mean of each shown role group, in role-id order."""
+    return [
+        RoleScore(role=role, respondents=len(cells[role]), score=r1(fmean(cells[role])))
         for role in sorted(shown)
-        if by_role.get(role)
+        if cells.get(role)
     ]
+
+
+def widest_gap(means: Sequence[RoleScore], item: str | None, threshold: float) -> RoleGap | None:
+    """The largest gap between two shown role groups, if it reaches ``threshold`` points."""
     if len(means) < 2:
-        return means, None
+        return None
     high = max(means, key=lambda m: (m.score, m.role))
     low = min(means, key=lambda m: (m.score, m.role))
     gap = r1(high.score - low.score)
-    return means, RoleGap(item=item, high=high, low=low, gap=gap) if gap >= threshold else None
+    return RoleGap(item=item, high=high, low=low, gap=gap) if gap >= threshold else None
 
 
-# --- respondent and team scoring -------------------------------------------------------------
+# --- respondents -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,11 +398,62 @@ def score_respondent(rubric: Rubric, response: Response) -> RespondentScore:
     return RespondentScore(role=response.role, items=items, domains=domains)
 
 
+# --- a team's aggregates, before anything is published -----------------------------------------
+
+#: Measure ids: the head count, then one per domain score and one per item score.
+COUNT = "n"
+
+
+def domain_measure(domain: str) -> str:
+    """The measure id of a domain's score."""
+    return f"d:{domain}"
+
+
+def item_measure(key: str) -> str:
+    """The measure id of an item's score."""
+    return f"i:{key}"
+
+
+@dataclass
+class TeamData:
+    """Everything computed for one team, with counts, before disclosure control.
+
+    ``cells[measure][role]`` holds the 0–100 values that role's members contribute to the
+    measure (for ``COUNT``, one 1.0 per respondent).
+    """
+
+    name: str
+    organisation: str | None
+    responses: list[Response]
+    scores: list[RespondentScore]
+    roles: Counter[str]
+    context: dict[str, str]
+    disagreements: list[ContextSpread]
+    cells: dict[str, dict[str, list[float]]]
+    raw: dict[str, list[float]]
+    kinds: dict[str, Counter[str]]
+    organisations: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def size(self) -> int:
+        """Number of respondents."""
+        return len(self.responses)
+
+    def count(self, measure: str, role: str) -> int:
+        """Contributors from one role to one measure."""
+        return len(self.cells.get(measure, {}).get(role, ()))
+
+    def values(self, measure: str) -> list[float]:
+        """Every contributed value for a measure, all roles together, in respondent order."""
+        cells = self.cells.get(measure, {})
+        return [v for role in sorted(cells) for v in cells[role]]
+
+
 def _team_context(
     rubric: Rubric, responses: Sequence[Response]
-) -> tuple[dict[str, str], list[str]]:
+) -> tuple[dict[str, str], list[ContextSpread]]:
     context: dict[str, str] = {}
-    disagreements: list[str] = []
+    spreads: list[ContextSpread] = []
     for question in rubric.context:
         counts = Counter(
             r.context[question.id] for r in responses if r.context.get(question.id) is not None
@@ -355,149 +464,351 @@ def _team_context(
         best = max(counts, key=lambda a: (counts[a], -order.index(a)))
         context[question.id] = best
         if len(counts) > 1:
-            spread = ", ".join(f"{a} ({counts[a]})" for a in order if a in counts)
-            disagreements.append(f"{question.id}: {spread}")
-    return context, disagreements
+            spreads.append(
+                ContextSpread(
+                    question=question.id, answers={a: counts[a] for a in order if a in counts}
+                )
+            )
+    return context, spreads
 
 
-def _score_item(
+def team_data(
+    rubric: Rubric, responses: Sequence[Response], cache: dict[int, RespondentScore] | None = None
+) -> TeamData:
+    """Compute one team's aggregates (all responses share a team name)."""
+    if not responses:
+        raise ValueError("a team needs at least one response")
+    ordered = sorted(responses, key=lambda r: (r.path, r.document))
+    cache = {} if cache is None else cache
+    scores = []
+    for response in ordered:
+        if id(response) not in cache:
+            cache[id(response)] = score_respondent(rubric, response)
+        scores.append(cache[id(response)])
+    cells: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    raw: dict[str, list[float]] = defaultdict(list)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for response, score in zip(ordered, scores, strict=True):
+        cells[COUNT][response.role].append(1.0)
+        for domain_id, value in score.domains.items():
+            cells[domain_measure(domain_id)][response.role].append(value)
+        for key, (_, item) in rubric.items.items():
+            if not item.applies(response.context):
+                continue
+            counter = kinds[key]
+            counter["asked"] += 1
+            answer = response.answers.get(key)
+            counter[answer.kind if answer is not None else "blank"] += 1
+            if key in score.items and answer is not None and answer.value is not None:
+                cells[item_measure(key)][response.role].append(score.items[key])
+                raw[key].append(float(answer.value))
+    context, spreads = _team_context(rubric, ordered)
+    return TeamData(
+        name=ordered[0].team,
+        organisation=_most_common(r.organisation for r in ordered),
+        responses=ordered,
+        scores=scores,
+        roles=Counter(r.role for r in ordered),
+        context=context,
+        disagreements=spreads,
+        cells={m: dict(by_role) for m, by_role in cells.items()},
+        raw=dict(raw),
+        kinds=dict(kinds),
+        organisations=Counter(r.organisation for r in ordered if r.organisation),
+    )
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    counts = Counter(v for v in values if v)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+
+
+# --- what may be published ---------------------------------------------------------------------
+
+
+@dataclass
+class Publication:
+    """Which aggregates may be shown: per measure, team totals, team × role cells and
+    organisation × role pools, plus organisation head counts."""
+
+    team: set[tuple[str, str]] = field(default_factory=set)
+    team_role: set[tuple[str, str, str]] = field(default_factory=set)
+    org_role: set[tuple[str, str, str]] = field(default_factory=set)
+    org_total: set[str] = field(default_factory=set)
+
+
+def visibility(size: int, min_group: int, show_small_teams: bool) -> Visibility:
+    """How much of a team of ``size`` respondents may be shown."""
+    if size >= min_group:
+        return "full"
+    if size == 1:
+        return "self-assessment"
+    return "small-team-shown" if show_small_teams else "small-team-hidden"
+
+
+def _measures(rubric: Rubric) -> list[str]:
+    return [
+        COUNT,
+        *(domain_measure(d.id) for d in rubric.domains),
+        *(item_measure(k) for k in rubric.items),
+    ]
+
+
+def decide_publication(
     rubric: Rubric,
-    domain: Domain,
-    item: Item,
-    responses: Sequence[Response],
-    scores: Sequence[RespondentScore],
+    teams: Sequence[TeamData],
     min_group: int,
-    gap_threshold: float,
-    allowed: set[str],
+    show_small_teams: bool = False,
+) -> Publication:
+    """Decide, for every measure, which aggregates are published together (see disclosure).
+
+    Teams are grouped by organisation (an organisation with two or more teams is pooled by
+    role); the head count is settled first, and a role group withheld there is withheld from
+    every other measure too, so its size cannot be read from how many answered a question.
+    """
+    by_org: dict[str | None, list[TeamData]] = defaultdict(list)
+    for team in teams:
+        by_org[team.organisation].append(team)
+    components = [[t] for t in by_org.pop(None, [])] + list(by_org.values())
+    publication = Publication()
+    for component in components:
+        _decide_component(rubric, component, min_group, show_small_teams, publication)
+    return publication
+
+
+def _pair(key: object) -> tuple[str, str]:
+    assert isinstance(key, tuple)
+    return str(key[0]), str(key[1])
+
+
+def _decide_component(
+    rubric: Rubric,
+    teams: Sequence[TeamData],
+    min_group: int,
+    show_small_teams: bool,
+    publication: Publication,
+) -> None:
+    pooled = len(teams) >= 2 and teams[0].organisation is not None
+    org = teams[0].organisation or ""
+    seen = {t.name: visibility(t.size, min_group, show_small_teams) for t in teams}
+    public = {
+        (t.name, role) for t in teams if seen[t.name] in {"self-assessment", "small-team-shown"}
+        for role in t.roles
+    }  # fmt: skip
+    roles = sorted({role for t in teams for role in t.roles})
+    candidates: list[Candidate] = []
+    for team in teams:
+        if seen[team.name] == "full":
+            candidates.append(
+                Candidate("team", team.name, frozenset((team.name, r) for r in team.roles))
+            )
+            candidates += [
+                Candidate("team-role", (team.name, r), frozenset({(team.name, r)}))
+                for r in team.roles
+            ]
+    if pooled:
+        for role in roles:
+            atoms = frozenset((t.name, role) for t in teams if t.roles[role])
+            candidates.append(Candidate("organisation-role", role, atoms))
+    for team in teams:
+        if seen[team.name] in {"self-assessment", "small-team-shown"}:
+            for measure in _measures(rubric):
+                publication.team.add((team.name, measure))
+                for role in team.roles:
+                    publication.team_role.add((team.name, role, measure))
+    head_counts = {(t.name, r): n for t in teams for r, n in t.roles.items()}
+    count_candidates = [
+        *candidates,
+        *([Candidate("organisation", org, frozenset(head_counts))] if pooled else []),
+    ]
+    shown = publishable(head_counts, count_candidates, min_group, public=public)
+    allowed = set()
+    for index in shown:
+        candidate = count_candidates[index]
+        if candidate.kind == "team":
+            publication.team.add((str(candidate.key), COUNT))
+            allowed.add(index)
+        elif candidate.kind == "team-role":
+            name, role = _pair(candidate.key)
+            publication.team_role.add((name, role, COUNT))
+            allowed.add(index)
+        elif candidate.kind == "organisation-role":
+            publication.org_role.add((org, str(candidate.key), COUNT))
+            allowed.add(index)
+        else:
+            publication.org_total.add(org)
+    for measure in _measures(rubric)[1:]:
+        counts = {(t.name, r): t.count(measure, r) for t in teams for r in t.roles}
+        # Team totals are always candidates; role cells and pools only if their head count is.
+        permitted = allowed | {i for i, c in enumerate(candidates) if c.kind == "team"}
+        for index in publishable(counts, candidates, min_group, public=public, allowed=permitted):
+            candidate = candidates[index]
+            if candidate.kind == "team":
+                publication.team.add((str(candidate.key), measure))
+            elif candidate.kind == "team-role":
+                name, role = _pair(candidate.key)
+                publication.team_role.add((name, role, measure))
+            else:
+                publication.org_role.add((org, str(candidate.key), measure))
+
+
+# --- building the published results ------------------------------------------------------------
+
+
+def _band_is_firm(rubric: Rubric, score: float, span: tuple[float, float] | None) -> bool:
+    band = rubric.band_for(score)
+    top = max(b.max for b in rubric.bands)
+    return span is not None and span[0] >= band.min and (span[1] < band.max or band.max == top)
+
+
+def _published_roles(
+    team: TeamData, measure: str, publication: Publication
+) -> dict[str, list[float]]:
+    cells = team.cells.get(measure, {})
+    return {
+        role: values
+        for role, values in cells.items()
+        if (team.name, role, measure) in publication.team_role
+    }
+
+
+def _item_score(
+    rubric: Rubric, team: TeamData, key: str, publication: Publication, threshold: float
 ) -> tuple[ItemScore, RoleGap | None, UnsureItem | None]:
-    full_id = f"{domain.id}.{item.id}"
-    kinds: Counter[str] = Counter()
-    raw: list[float] = []
-    by_role: dict[str, list[float]] = defaultdict(list)
-    asked = 0
-    for response, score in zip(responses, scores, strict=True):
-        if not item.applies(response.context):
-            continue
-        asked += 1
-        answer = response.answers.get(full_id)
-        kinds[answer.kind if answer is not None else "blank"] += 1
-        if full_id in score.items and answer is not None and answer.value is not None:
-            raw.append(answer.value)
-            by_role[response.role].append(score.items[full_id])
-    values = [v for group in by_role.values() for v in group]
-    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group, allowed)
-    means, gap = role_gap(by_role, shown, full_id, gap_threshold)
-    agreement = rwg(raw, rubric.scales_by_id[item.scale].null_variance)
+    measure = item_measure(key)
+    kinds = team.kinds.get(key, Counter())
+    values = team.values(measure)
+    shown = (team.name, measure) in publication.team and bool(values)
+    by_role = role_scores(_published_roles(team, measure, publication), team.roles) if shown else []
+    agreement = rwg(team.raw.get(key, []), rubric.scale_of(key).null_variance) if shown else None
     result = ItemScore(
-        id=full_id,
-        score=r1(fmean(values)) if values else None,
+        id=key,
+        score=r1(fmean(values)) if shown else None,
         scored=len(values),
         unsure=kinds["unsure"],
         not_applicable=kinds["not-applicable"],
         blank=kinds["blank"],
-        asked=asked,
+        asked=kinds["asked"],
         agreement=round(agreement, 2) if agreement is not None else None,
-        by_role=means,
+        by_role=by_role,
+        hidden=bool(values) and not shown,
     )
     unsure = None
+    asked = kinds["asked"]
     if asked and kinds["unsure"] and kinds["unsure"] / asked >= UNSURE_SHARE:
         unsure = UnsureItem(
-            item=full_id,
-            unsure=kinds["unsure"],
-            asked=asked,
-            share=round(kinds["unsure"] / asked, 2),
+            item=key, unsure=kinds["unsure"], asked=asked, share=round(kinds["unsure"] / asked, 2)
         )
-    return result, gap, unsure
+    return result, widest_gap(by_role, key, threshold), unsure
 
 
-def _score_domain(
-    rubric: Rubric,
-    domain: Domain,
-    responses: Sequence[Response],
-    scores: Sequence[RespondentScore],
-    min_group: int,
-    gap_threshold: float,
-    allowed: set[str],
+def _domain_score(
+    rubric: Rubric, team: TeamData, domain_id: str, publication: Publication, threshold: float
 ) -> DomainScore:
+    domain = rubric.domains_by_id[domain_id]
     items: list[ItemScore] = []
     gaps: list[RoleGap] = []
     unsure: list[UnsureItem] = []
     for item in domain.items:
-        result, gap, hotspot = _score_item(
-            rubric, domain, item, responses, scores, min_group, gap_threshold, allowed
+        result, gap, hotspot = _item_score(
+            rubric, team, item_key(domain, item), publication, threshold
         )
         items.append(result)
         gaps += [gap] if gap else []
         unsure += [hotspot] if hotspot else []
-    domain_scores = [s.domains[domain.id] for s in scores if domain.id in s.domains]
-    by_role: dict[str, list[float]] = defaultdict(list)
-    for score in scores:
-        if domain.id in score.domains:
-            by_role[score.role].append(score.domains[domain.id])
-    shown = visible_groups({role: len(v) for role, v in by_role.items()}, min_group, allowed)
-    _, domain_gap = role_gap(by_role, shown, None, gap_threshold)
-    if domain_gap:
-        gaps.insert(0, domain_gap)
+    measure = domain_measure(domain_id)
+    values = team.values(measure)
+    shown = (team.name, measure) in publication.team and bool(values)
+    if shown:
+        by_role = role_scores(_published_roles(team, measure, publication), team.roles)
+        domain_gap = widest_gap(by_role, None, threshold)
+        if domain_gap:
+            gaps.insert(0, domain_gap)
     asked = sum(i.asked for i in items)
-    answered = sum(i.scored + i.unsure + i.not_applicable for i in items)
     agreements = [i.agreement for i in items if i.agreement is not None]
     common = {
         "id": domain.id,
         "title": domain.title,
-        "respondents": len(domain_scores),
-        "coverage": round(answered / asked, 2) if asked else 0.0,
+        "respondents": len(values) if shown or not values else None,
+        "coverage": _coverage(team, domain_id, rubric) if asked else 0.0,
         "agreement": round(fmean(agreements), 2) if agreements else None,
         "role_gaps": gaps,
         "unsure": unsure,
         "items": items,
     }
-    if not domain_scores:
+    if not shown:
+        hidden = bool(values)
         return DomainScore(
             score=None,
-            level=INSUFFICIENT,
-            label=INSUFFICIENT_LABEL,
+            level=HIDDEN if hidden else INSUFFICIENT,
+            label=HIDDEN_LABEL if hidden else INSUFFICIENT_LABEL,
             provisional=True,
+            provisional_reasons=[],
             interval=None,
             **common,
         )
-    average = r1(fmean(domain_scores))
+    average = r1(fmean(values))
     band = rubric.band_for(average)
-    span = interval(domain_scores)
-    top = max(b.max for b in rubric.bands)
-    firm = span is not None and span[0] >= band.min and (span[1] < band.max or band.max == top)
+    span = interval(values)
+    reasons: list[ProvisionalReason] = []
+    if len(values) == 1:
+        reasons.append("one-respondent")
+    elif not _band_is_firm(rubric, average, span):
+        reasons.append("interval-crosses-band")
     return DomainScore(
         score=average,
         level=band.level,
         label=band.label,
-        provisional=not firm,
+        provisional=bool(reasons),
+        provisional_reasons=reasons,
         interval=span,
         **common,
     )
 
 
+def _coverage(team: TeamData, domain_id: str, rubric: Rubric) -> float:
+    """Share of expected answers given (scored, don't know or not applicable) in a domain."""
+    asked = answered = 0
+    for key in (item_key(domain_id, i) for i in rubric.domains_by_id[domain_id].items):
+        kinds = team.kinds.get(key, Counter())
+        asked += kinds["asked"]
+        answered += kinds["scored"] + kinds["unsure"] + kinds["not-applicable"]
+    return round(answered / asked, 2) if asked else 0.0
+
+
 def _overall(rubric: Rubric, domains: Sequence[DomainScore]) -> Overall:
     scored = [d for d in domains if d.score is not None]
+    missing = len(scored) < len(domains)
     if not scored:
+        hidden = any(d.level == HIDDEN for d in domains)
         return Overall(
             score=None,
-            level=INSUFFICIENT,
-            label=INSUFFICIENT_LABEL,
+            level=HIDDEN if hidden else INSUFFICIENT,
+            label=HIDDEN_LABEL if hidden else INSUFFICIENT_LABEL,
             provisional=True,
-            weakest_domain=None,
+            provisional_reasons=[],
+            weakest_domains=[],
             held_back=False,
         )
     average = r1(fmean(d.score for d in scored if d.score is not None))
-    weakest = min(scored, key=lambda d: (d.score, d.id))
+    lowest = min(d.score for d in scored if d.score is not None)
+    weakest = [d.id for d in scored if d.score == lowest]
     band = rubric.band_for(average)
-    weakest_band = rubric.band_for(weakest.score or 0.0)
+    weakest_band = rubric.band_for(lowest)
     held_back = weakest_band.min < band.min
     chosen = weakest_band if held_back else band
+    reasons: list[ProvisionalReason] = []
+    if any(d.provisional for d in scored):
+        reasons.append("domain-provisional")
+    if missing:
+        reasons.append("domains-not-scored")
     return Overall(
         score=average,
         level=chosen.level,
         label=chosen.label,
-        provisional=any(d.provisional for d in domains),
-        weakest_domain=weakest.id,
+        provisional=bool(reasons),
+        provisional_reasons=reasons,
+        weakest_domains=weakest,
         held_back=held_back,
     )
 
@@ -509,11 +820,11 @@ def _finding(
     finding: FindingAction,
     domain: str,
     source: Literal["role-gap", "unsure"],
-    reason: str,
     domain_order: float,
     strength: float,
     context: Mapping[str, str],
     roles: list[str],
+    **numbers: Any,
 ) -> tuple[ActionKey, PlannedAction]:
     """A finding action for one domain, with its sort key (priority, weakest domain first)."""
     key = (PRIORITY_ORDER[finding.priority], domain_order, strength, finding.id)
@@ -527,7 +838,7 @@ def _finding(
         text=text,
         owner=owner,
         evidence=finding.evidence,
-        reason=reason,
+        **numbers,
     )
 
 
@@ -537,7 +848,7 @@ def _actions(
     context: Mapping[str, str],
     roles: Iterable[str],
 ) -> list[PlannedAction]:
-    """Actions raised by item scores and findings, worded for the team's context and roles."""
+    """Actions raised by published item scores and findings, worded for the team's situation."""
     roles = list(roles)
     planned: list[tuple[ActionKey, PlannedAction]] = []
     scores = {d.id: d for d in domains}
@@ -546,54 +857,61 @@ def _actions(
         item_scores = {i.id: i for i in result.items}
         order = result.score if result.score is not None else -1.0
         for item in domain.items:
-            full_id = item_key(domain, item)
-            score = item_scores[full_id].score
+            key = item_key(domain, item)
+            score = item_scores[key].score
             if score is None or not item.applies(context):
                 continue
             for action in item.actions:
                 if score >= action.trigger_below or not context_allows(action.when, context):
                     continue
                 text, owner = action.wording(context, roles)
-                key = (
-                    PRIORITY_ORDER[action.priority],
-                    order,
-                    score - action.trigger_below,
-                    action.id,
-                )
+                sort = (PRIORITY_ORDER[action.priority], order, score - action.trigger_below)
                 planned.append(
                     (
-                        key,
+                        (*sort, action.id),
                         PlannedAction(
                             id=action.id,
                             domain=domain.id,
-                            item=full_id,
+                            item=key,
                             source="item",
                             priority=action.priority,
                             text=text,
                             owner=owner,
                             evidence=action.evidence or item.evidence,
-                            reason=f"team score {score:.0f} is below {action.trigger_below:g}",
+                            score=score,
+                            trigger_below=action.trigger_below,
                         ),
                     )
                 )
         role_gap = rubric.finding_action(domain.id, "role_gap")
         if result.role_gaps and role_gap is not None:
             widest = max(result.role_gaps, key=lambda g: g.gap)
-            reason = (
-                f"{len(result.role_gaps)} role gap(s); widest {widest.gap:.0f} points between "
-                f"{widest.high.role} and {widest.low.role}"
-            )
             planned.append(
                 _finding(
-                    role_gap, domain.id, "role-gap", reason, order, -widest.gap, context, roles
+                    role_gap,
+                    domain.id,
+                    "role-gap",
+                    order,
+                    -widest.gap,
+                    context,
+                    roles,
+                    gaps=len(result.role_gaps),
+                    gap=widest.gap,
+                    gap_roles=[widest.high.role, widest.low.role],
                 )
             )
         unsure = rubric.finding_action(domain.id, "unsure")
         if result.unsure and unsure is not None:
-            reason = f'many answered "don\'t know" on {len(result.unsure)} question(s)'
             planned.append(
                 _finding(
-                    unsure, domain.id, "unsure", reason, order, -len(result.unsure), context, roles
+                    unsure,
+                    domain.id,
+                    "unsure",
+                    order,
+                    -len(result.unsure),
+                    context,
+                    roles,
+                    unsure_items=len(result.unsure),
                 )
             )
     planned.sort(key=lambda pair: pair[0])
@@ -605,8 +923,8 @@ def next_stage(
 ) -> NextStage | None:
     """The stage-gate checklist for a team, from its stage answer and its item scores.
 
-    A condition is met when the team's score on its item is at or above ``met_at``, not met
-    below it, and not known when the item has no score (nobody gave a scored answer).
+    A condition is met when the team's published score on its item is at or above ``met_at``,
+    not met below it, and not known when the item has no published score.
     """
     stages = rubric.stages
     if stages is None:
@@ -641,109 +959,134 @@ def next_stage(
     return NextStage(stage=stage, next=following, conditions=conditions)
 
 
-def score_team(
-    rubric: Rubric,
-    responses: Sequence[Response],
-    *,
-    min_group: int = MIN_GROUP,
-    gap_threshold: float = GAP_THRESHOLD,
-    include_comments: bool = False,
-    cache: dict[int, RespondentScore] | None = None,
-) -> TeamScore:
-    """Score one team's responses (all with the same team name).
+def _shuffled_comments(team: TeamData) -> list[Comment]:
+    """Comments in an order that hides who wrote what but never changes between runs."""
+    comments = [Comment(item=k, text=v) for r in team.responses for k, v in r.comments.items()]
 
-    ``cache`` (keyed by ``id(response)``) lets a batch score each respondent only once.
-    """
-    if not responses:
-        raise ValueError("score_team needs at least one response")
-    ordered = sorted(responses, key=lambda r: (r.path, r.document))
-    if cache is None:
-        cache = {}
-    scores = []
-    for response in ordered:
-        key = id(response)
-        if key not in cache:
-            cache[key] = score_respondent(rubric, response)
-        scores.append(cache[key])
-    role_counts = Counter(r.role for r in ordered)
-    shown = visible_groups(role_counts, min_group)
-    domains = [
-        _score_domain(rubric, d, ordered, scores, min_group, gap_threshold, shown)
-        for d in rubric.domains
-    ]
-    organisations = Counter(r.organisation for r in ordered if r.organisation)
-    dates = sorted(r.assessed.isoformat() for r in ordered if r.assessed)
-    context, disagreements = _team_context(rubric, ordered)
-    comments = (
-        [Comment(item=k, text=v) for r in ordered for k, v in sorted(r.comments.items())]
-        if include_comments
-        else []
-    )
+    def key(comment: Comment) -> str:
+        seed = f"{team.name}\x00{comment.item}\x00{comment.text}".encode()
+        return hashlib.sha256(seed).hexdigest()
+
+    return sorted(comments, key=key)
+
+
+def publish_team(
+    rubric: Rubric,
+    team: TeamData,
+    publication: Publication,
+    settings: Settings,
+    *,
+    include_comments: bool = False,
+) -> TeamScore:
+    """A team's published results: only numbers ``publication`` allows."""
+    seen = visibility(team.size, settings.min_group, settings.show_small_teams)
+    dates = sorted(r.assessed.isoformat() for r in team.responses if r.assessed)
+    common: dict[str, Any] = {
+        "team": team.name,
+        "organisation": team.organisation,
+        "visibility": seen,
+        "assessed": (dates[0], dates[-1]) if dates else None,
+    }
+    if seen == "small-team-hidden":
+        domains = [
+            DomainScore(
+                id=d.id,
+                title=d.title,
+                score=None,
+                level=HIDDEN,
+                label=HIDDEN_LABEL,
+                provisional=True,
+                provisional_reasons=[],
+                interval=None,
+                respondents=None,
+                coverage=None,
+                agreement=None,
+                role_gaps=[],
+                unsure=[],
+                items=[],
+            )
+            for d in rubric.domains
+        ]
+        return TeamScore(
+            **common,
+            respondents=None,
+            roles={},
+            roles_hidden=None,
+            context={},
+            context_disagreements=[],
+            overall=_overall(rubric, domains),
+            domains=domains,
+            actions=[],
+        )
+    threshold = settings.gap_threshold
+    domains = [_domain_score(rubric, team, d.id, publication, threshold) for d in rubric.domains]
+    shown_roles = {
+        role: n
+        for role in rubric.role_ids
+        if (n := team.roles[role]) and (team.name, role, COUNT) in publication.team_role
+    }
+    comments: list[Comment] = []
+    if include_comments and (seen == "self-assessment" or team.size >= settings.comment_min_group):
+        comments = _shuffled_comments(team)
     return TeamScore(
-        team=ordered[0].team,
-        organisation=min(organisations, key=lambda o: (-organisations[o], o))
-        if organisations
-        else None,
-        respondents=len(ordered),
-        roles={
-            role: (role_counts[role] if role in shown else None)
-            for role in rubric.role_ids
-            if role_counts[role]
-        },
-        assessed=(dates[0], dates[-1]) if dates else None,
-        context=context,
-        context_disagreements=disagreements,
+        **common,
+        respondents=team.size,
+        roles=shown_roles,
+        roles_hidden=team.size - sum(shown_roles.values()),
+        context=team.context,
+        context_disagreements=team.disagreements,
         overall=_overall(rubric, domains),
         domains=domains,
-        actions=_actions(rubric, domains, context, role_counts),
-        next_stage=next_stage(rubric, context, {i.id: i for d in domains for i in d.items}),
+        actions=_actions(rubric, domains, team.context, team.roles),
+        next_stage=next_stage(rubric, team.context, {i.id: i for d in domains for i in d.items}),
         comments=comments,
     )
 
 
-def score_organisations(
-    rubric: Rubric,
-    teams: Mapping[str, Sequence[Response]],
-    *,
-    min_group: int = MIN_GROUP,
-    gap_threshold: float = GAP_THRESHOLD,
-    cache: dict[int, RespondentScore] | None = None,
-) -> list[OrganisationScore]:
-    """Pool role groups across each organisation's teams (two or more) to find role gaps."""
-    by_org: dict[str, list[Response]] = defaultdict(list)
-    team_names: dict[str, set[str]] = defaultdict(set)
-    for name, responses in teams.items():
-        for response in responses:
-            if response.organisation:
-                by_org[response.organisation].append(response)
-                team_names[response.organisation].add(name)
-    results = []
-    for org in sorted(by_org):
-        if len(team_names[org]) < 2:
-            continue
-        pooled = score_team(
-            rubric, by_org[org], min_group=min_group, gap_threshold=gap_threshold, cache=cache
-        )
-        results.append(
-            OrganisationScore(
-                organisation=org,
-                teams=sorted(team_names[org]),
-                respondents=pooled.respondents,
-                roles=pooled.roles,
-                role_gaps=[
-                    OrganisationGap(domain=d.id, gap=g) for d in pooled.domains for g in d.role_gaps
-                ],
-            )
-        )
-    return results
+def publish_organisation(
+    rubric: Rubric, org: str, teams: Sequence[TeamData], publication: Publication, threshold: float
+) -> OrganisationScore:
+    """An organisation's published role pools: head counts and role gaps."""
+    pooled: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for team in teams:
+        for measure, cells in team.cells.items():
+            for role, values in cells.items():
+                pooled[measure][role].extend(values)
+
+    def shown(measure: str) -> dict[str, list[float]]:
+        return {
+            role: values
+            for role, values in pooled[measure].items()
+            if (org, role, measure) in publication.org_role
+        }
+
+    gaps: list[OrganisationGap] = []
+    for domain in rubric.domains:
+        measures = [(None, domain_measure(domain.id))] + [
+            (item_key(domain, i), item_measure(item_key(domain, i))) for i in domain.items
+        ]
+        for key, measure in measures:
+            found = widest_gap(role_scores(shown(measure), pooled[measure]), key, threshold)
+            if found:
+                gaps.append(OrganisationGap(domain=domain.id, gap=found))
+    counts = shown(COUNT)
+    return OrganisationScore(
+        organisation=org,
+        teams=sorted(t.name for t in teams),
+        respondents=sum(t.size for t in teams) if org in publication.org_total else None,
+        roles={role: len(counts[role]) for role in rubric.role_ids if role in counts},
+        role_gaps=gaps,
+    )
 
 
 def group_by_team(responses: Iterable[Response]) -> dict[str, list[Response]]:
-    """Responses keyed by team name, in a stable order."""
-    teams: dict[str, list[Response]] = defaultdict(list)
-    for response in responses:
-        teams[response.team].append(response)
-    return {name: teams[name] for name in sorted(teams, key=lambda t: (t.casefold(), t))}
+    """Responses by team, in a stable order; names that differ only in case, spacing or quotes
+    are one team (``responses.team_key``), named by its most common spelling."""
+    teams, _ = unify_team_names(list(responses))
+    grouped: dict[str, list[Response]] = defaultdict(list)
+    for response in teams:
+        grouped[response.team].append(response)
+    return {name: grouped[name] for name in sorted(grouped, key=lambda t: (t.casefold(), t))}
 
 
 def file_errors(problems: Iterable[Problem]) -> list[FileError]:
@@ -766,32 +1109,69 @@ def build_score_report(
     files: int,
     *,
     min_group: int = MIN_GROUP,
-    gap_threshold: float = GAP_THRESHOLD,
+    gap_threshold: float | None = None,
     include_comments: bool = False,
+    comment_min_group: int = COMMENT_MIN_GROUP,
+    show_small_teams: bool = False,
 ) -> ScoreReport:
-    """Score every team in a batch and gather the batch's errors and warnings."""
-    teams = group_by_team(responses)
+    """Score every team in a batch, decide what may be published, and gather the problems."""
+    settings = Settings(
+        min_group=min_group,
+        comment_min_group=max(comment_min_group, min_group),
+        gap_threshold=gap_threshold if gap_threshold is not None else rubric.gap_threshold,
+        unsure_share=UNSURE_SHARE,
+        show_small_teams=show_small_teams,
+    )
     cache: dict[int, RespondentScore] = {}
+    data = [team_data(rubric, group, cache) for group in group_by_team(responses).values()]
+    publication = decide_publication(rubric, data, min_group, show_small_teams)
+    teams = [
+        publish_team(rubric, t, publication, settings, include_comments=include_comments)
+        for t in data
+    ]
+    by_org: dict[str, list[TeamData]] = defaultdict(list)
+    for team in data:
+        if team.organisation:
+            by_org[team.organisation].append(team)
+    organisations = [
+        publish_organisation(rubric, org, members, publication, settings.gap_threshold)
+        for org, members in sorted(by_org.items())
+        if len(members) >= 2
+    ]
+    hidden_people = sum(d.size for d, t in zip(data, teams, strict=True) if t.respondents is None)
     return ScoreReport(
         rubric=RubricRef(id=rubric.id, version=rubric.version, title=rubric.title),
-        settings=Settings(
-            min_group=min_group, gap_threshold=gap_threshold, unsure_share=UNSURE_SHARE
-        ),
-        files=files,
-        teams=[
-            score_team(
-                rubric,
-                team,
-                min_group=min_group,
-                gap_threshold=gap_threshold,
-                include_comments=include_comments,
-                cache=cache,
-            )
-            for team in teams.values()
-        ],
-        organisations=score_organisations(
-            rubric, teams, min_group=min_group, gap_threshold=gap_threshold, cache=cache
-        ),
+        settings=settings,
+        files=None if 0 < hidden_people < min_group else files,
+        respondents=sum(t.respondents or 0 for t in teams),
+        hidden_teams=sum(1 for t in teams if t.respondents is None),
+        teams=teams,
+        organisations=organisations,
         errors=file_errors(p for p in problems if p.severity == "error"),
         warnings=file_errors(p for p in problems if p.severity == "warning"),
     )
+
+
+def score_team(
+    rubric: Rubric,
+    responses: Sequence[Response],
+    *,
+    min_group: int = MIN_GROUP,
+    gap_threshold: float | None = None,
+    include_comments: bool = False,
+    show_small_teams: bool = False,
+    cache: dict[int, RespondentScore] | None = None,
+) -> TeamScore:
+    """Score one team's responses on their own (no organisation pooling)."""
+    data = team_data(rubric, responses, cache)
+    data.organisation = None
+    settings = Settings(
+        min_group=min_group,
+        comment_min_group=max(COMMENT_MIN_GROUP, min_group),
+        gap_threshold=gap_threshold if gap_threshold is not None else rubric.gap_threshold,
+        unsure_share=UNSURE_SHARE,
+        show_small_teams=show_small_teams,
+    )
+    publication = decide_publication(rubric, [data], min_group, show_small_teams)
+    team = publish_team(rubric, data, publication, settings, include_comments=include_comments)
+    return team.model_copy(update={"organisation": _most_common(r.organisation for r in responses)})

@@ -1,0 +1,48 @@
+"""Numbers in words, the same in the terminal, Markdown and HTML.
+
+A score is shown as a whole number unless rounding would put it on the other side of a boundary
+it is shown with (a band edge, an action's trigger, a stage gate): then it keeps its decimal, so
+"44.8 Not yet ready" never reads "45 Not yet ready" when Developing starts at 45.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .rubric import Rubric
+from .scoring import PlannedAction
+
+
+def score_text(value: float | None, boundaries: Iterable[float] = (), missing: str = "—") -> str:
+    """``value`` rounded for display, keeping one decimal where a whole number would cross any
+    of ``boundaries``."""
+    if value is None:
+        return missing
+    whole = round(value)
+    for edge in boundaries:
+        if (value < edge) != (whole < edge):
+            return f"{value:.1f}"
+    return f"{whole:.0f}"
+
+
+def level_score_text(rubric: Rubric, value: float | None, *more: float) -> str:
+    """A score shown next to its level: band edges (and any ``more`` thresholds) respected."""
+    return score_text(value, [*rubric.band_edges, *more])
+
+
+def action_reason(rubric: Rubric, action: PlannedAction) -> str:
+    """Why an action was raised, in plain words, naming its question."""
+    if action.source == "item" and action.score is not None and action.trigger_below is not None:
+        statement = rubric.item(action.item).statement if action.item in rubric.items else ""
+        score = score_text(action.score, [action.trigger_below])
+        where = f' on "{statement}"' if statement else ""
+        return f"the team scored {score}{where}, below the {action.trigger_below:g} that raises it"
+    if action.source == "role-gap" and action.gap is not None:
+        high, low = (rubric.role_label(r) for r in action.gap_roles[:2])
+        return (
+            f"{action.gaps} question(s) where roles answered far apart; the widest gap is "
+            f"{action.gap:.0f} points, between {high} and {low}"
+        )
+    if action.source == "unsure":
+        return f'many answered "don\'t know" on {action.unsure_items} question(s)'
+    return ""

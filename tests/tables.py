@@ -1,0 +1,62 @@
+"""Building small synthetic survey exports (CSV and XLSX) for the import tests.
+
+Every person in them is invented. ``None`` is an empty cell; ``[]`` an empty row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+Rows = Sequence[Sequence[object]]
+
+
+def write_csv(path: Path, rows: Rows, *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    """Write rows as CSV text the way a spreadsheet program saves them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(["" if c is None else c for c in row])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: Rows, *, dimension: str | None = None) -> Path:
+    """Write rows to the first sheet of a workbook; ``dimension`` overwrites its size record."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row, start=1):
+            if value is not None and value != "":
+                cell = sheet.cell(row=number, column=index, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"
+    book.save(path)
+    if dimension is not None:
+        _set_dimension(path, dimension)
+    return path
+
+
+def _set_dimension(path: Path, ref: str) -> None:
+    """Rewrite the sheet's <dimension> record, as some tools write a wrong one."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(
+        rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), parts[sheet]
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def write_table(path: Path, rows: Rows) -> Path:
+    """CSV or XLSX by the path's suffix."""
+    return write_xlsx(path, rows) if path.suffix == ".xlsx" else write_csv(path, rows)

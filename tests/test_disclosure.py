@@ -1,0 +1,286 @@
+"""Disclosure control, tested with an adversary rather than by example.
+
+The adversary reads only the published JSON. It knows who is in which team and role (and so
+which people each published number covers) and tries every subtraction between published counts
+and sums (mean × count), and every sum of disjoint ones: team against organisation, role against
+team, item and domain alike, until nothing new comes out. It wins if it pins down the count or
+the sum of a group of 1..min_group−1 people whose numbers were not published on purpose (a
+one-person team's own self-assessment, or a small team shown on request). It is written
+independently of ``disclosure.py``, which uses linear algebra instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerready.disclosure import Candidate, publishable
+from peerready.responses import Answer, Response
+from peerready.rubric import load_rubric
+from peerready.scoring import build_score_report, score_respondent
+
+RUBRIC = load_rubric()
+ROLES = RUBRIC.role_ids
+CONTEXT = {"employment-model": "replacement", "employer": "partner", "setting": "community",
+           "stage": "established"}  # fmt: skip
+DOMAINS = [d.id for d in RUBRIC.domains]
+# A few items keep the search fast; every domain and the head count are always attacked.
+ITEMS = ["distinctiveness.job-description", "expectations.same-picture", "support.team-briefed"]
+
+Atom = tuple[str, str]  # (team, role)
+Key = tuple[str, frozenset[Atom]]  # (measure, people covered)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What a reader knows about a group for one measure: how many contributed, and their sum."""
+
+    count: float
+    total: float
+
+
+def published_facts(data: dict[str, Any], members: dict[str, set[Atom]]) -> dict[Key, Fact]:
+    """Every (count, sum) the JSON publishes, keyed by measure and the atoms it covers."""
+    facts: dict[Key, Fact] = {}
+
+    def add(measure: str, atoms: Iterable[Atom], count: float, score: float | None) -> None:
+        total = count if score is None else score * count
+        facts[(measure, frozenset(atoms))] = Fact(count, total)
+
+    for team in data["teams"]:
+        name = team["team"]
+        everyone = members[name]
+        if team["respondents"] is not None:
+            add("n", everyone, team["respondents"], None)
+        for role, count in team["roles"].items():
+            add("n", {(name, role)}, count, None)
+        for domain in team["domains"]:
+            if domain["score"] is not None:
+                add(domain["id"], everyone, domain["respondents"], domain["score"])
+            for gap in domain["role_gaps"]:
+                measure = gap["item"] or domain["id"]
+                for side in ("high", "low"):
+                    part = gap[side]
+                    add(measure, {(name, part["role"])}, part["respondents"], part["score"])
+            for item in domain["items"]:
+                if item["score"] is not None:
+                    add(item["id"], everyone, item["scored"], item["score"])
+                for part in item["by_role"]:
+                    add(item["id"], {(name, part["role"])}, part["respondents"], part["score"])
+    for org in data["organisations"]:
+        teams = org["teams"]
+        people = set().union(*(members[t] for t in teams))
+        if org["respondents"] is not None:
+            add("n", people, org["respondents"], None)
+        for role, count in org["roles"].items():
+            add("n", {(t, role) for t in teams if (t, role) in members[t]}, count, None)
+        for found in org["role_gaps"]:
+            gap = found["gap"]
+            measure = gap["item"] or found["domain"]
+            for side in ("high", "low"):
+                part = gap[side]
+                atoms = {(t, part["role"]) for t in teams if (t, part["role"]) in members[t]}
+                add(measure, atoms, part["respondents"], part["score"])
+    return facts
+
+
+def derive(facts: dict[Key, Fact], org_of: dict[str, str], cap: int = 3000) -> dict[Key, Fact]:
+    """Close the facts under subtraction (A − B for B inside A) and disjoint sums.
+
+    Nothing published spans two organisations, so each organisation is attacked on its own.
+    """
+    known = dict(facts)
+    by_measure: dict[tuple[str, str], list[frozenset[Atom]]] = defaultdict(list)
+    for measure, atoms in known:
+        org = org_of[next(iter(atoms))[0]] if atoms else ""
+        by_measure[(measure, org)].append(atoms)
+    for (measure, _), sets in by_measure.items():
+        frontier = list(sets)
+        seen = set(sets)
+        while frontier and len(seen) < cap:
+            new: list[frozenset[Atom]] = []
+            for a in frontier:
+                for b in list(seen):
+                    fa, fb = known[(measure, a)], known[(measure, b)]
+                    options: list[tuple[frozenset[Atom], Fact]] = []
+                    if b < a:
+                        options.append((a - b, Fact(fa.count - fb.count, fa.total - fb.total)))
+                    if a < b:
+                        options.append((b - a, Fact(fb.count - fa.count, fb.total - fa.total)))
+                    if not a & b:
+                        options.append((a | b, Fact(fa.count + fb.count, fa.total + fb.total)))
+                    for result, fact in options:
+                        if result and result not in seen:
+                            seen.add(result)
+                            known[(measure, result)] = fact
+                            new.append(result)
+            frontier = new
+    return known
+
+
+def leaks(
+    derived: dict[Key, Fact], truth: dict[tuple[str, Atom], list[float]], public: set[Atom], k: int
+) -> list[str]:
+    """Derived groups of 1..k−1 contributors that were not published on purpose."""
+    found = []
+    for (measure, atoms), fact in derived.items():
+        # Public atoms' values are known, so only the rest of the group is at risk.
+        values = [v for atom in atoms - public for v in truth.get((measure, atom), [])]
+        if 0 < len(values) < k:
+            found.append(
+                f"{measure} of {sorted(atoms)}: {len(values)} people, derived count "
+                f"{fact.count:g} and mean {fact.total / max(fact.count, 1):.1f} "
+                f"(true {sum(values) / len(values):.1f})"
+            )
+    return found
+
+
+def response(team: str, org: str, role: str, n: int, answers: dict[str, Answer]) -> Response:
+    return Response(f"{team}/{role}-{n}.yaml", 0, team, org, None, role, f"{role}-{n}", CONTEXT,
+                    answers)  # fmt: skip
+
+
+@st.composite
+def portfolios(draw: st.DrawFn) -> tuple[list[Response], int]:
+    """Organisations of teams with role groups sized around the threshold."""
+    k = draw(st.integers(2, 4))
+    people: list[Response] = []
+    for o in range(draw(st.integers(1, 2))):
+        for t in range(draw(st.integers(1, 3))):
+            team = f"Team {o}{t}"
+            sizes = {role: draw(st.integers(0, k + 2)) for role in ROLES}
+            if not any(sizes.values()):
+                sizes[ROLES[0]] = 1
+            for role, size in sizes.items():
+                for n in range(size):
+                    answers = {}
+                    for key in RUBRIC.items:
+                        scale = RUBRIC.scale_of(key)
+                        choice = draw(st.sampled_from([*scale.options, None]))
+                        answers[key] = (
+                            Answer("unsure") if choice is None else Answer("scored", choice.value)
+                        )
+                    people.append(response(team, f"Org {o}", role, n, answers))
+    return people, k
+
+
+def ground_truth(people: list[Response]) -> dict[tuple[str, Atom], list[float]]:
+    truth: dict[tuple[str, Atom], list[float]] = defaultdict(list)
+    for person in people:
+        atom = (person.team, person.role)
+        score = score_respondent(RUBRIC, person)
+        truth[("n", atom)].append(1.0)
+        for domain, value in score.domains.items():
+            truth[(domain, atom)].append(value)
+        for key, value in score.items.items():
+            truth[(key, atom)].append(value)
+    return truth
+
+
+def attack(people: list[Response], k: int, *, show_small_teams: bool = False) -> list[str]:
+    report = build_score_report(
+        RUBRIC, people, [], len(people), min_group=k, show_small_teams=show_small_teams
+    )
+    data = json.loads(report.model_dump_json())
+    members: dict[str, set[Atom]] = defaultdict(set)
+    for person in people:
+        members[person.team].add((person.team, person.role))
+    public = {
+        atom
+        for team in data["teams"]
+        if team["visibility"] in {"self-assessment", "small-team-shown"}
+        for atom in members[team["team"]]
+    }
+    facts = {
+        key: fact
+        for key, fact in published_facts(data, members).items()
+        if key[0] in {"n", *DOMAINS, *ITEMS}
+    }
+    org_of = {p.team: p.organisation or p.team for p in people}
+    return leaks(derive(facts, org_of), ground_truth(people), public, k)
+
+
+#: A longer search for the closing note: PEERREADY_ADVERSARY_EXAMPLES=2000 pytest -k subtraction
+EXAMPLES = int(os.environ.get("PEERREADY_ADVERSARY_EXAMPLES", "150"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(portfolios())
+def test_no_subtraction_reveals_a_small_group(case: tuple[list[Response], int]) -> None:
+    people, k = case
+    assert attack(people, k) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(portfolios())
+def test_showing_small_teams_on_request_still_protects_everyone_else(
+    case: tuple[list[Response], int],
+) -> None:
+    people, k = case
+    assert attack(people, k, show_small_teams=True) == []
+
+
+def test_the_adversary_finds_the_leak_the_old_pooling_had() -> None:
+    """South has one peer worker, North three, and both roll up into one trust: publishing the
+    trust's pooled peer score next to North's would give South's peer worker away. The adversary
+    must catch that when it is published (so it can fail), and the engine must not publish it."""
+    members = {"South": {("South", "peer-worker"), ("South", "clinician")},
+               "North": {("North", "peer-worker"), ("North", "clinician")}}  # fmt: skip
+    published = {
+        "teams": [
+            {"team": "North", "respondents": 9, "roles": {"peer-worker": 3, "clinician": 6},
+             "domains": [{"id": "distinctiveness", "score": 70.0, "respondents": 9,
+                          "role_gaps": [], "items": []}]},
+        ],
+        "organisations": [
+            {"teams": ["North", "South"], "respondents": None, "roles": {"peer-worker": 4},
+             "role_gaps": []},
+        ],
+    }  # fmt: skip
+    facts = published_facts(published, members)
+    truth = {("n", ("South", "peer-worker")): [1.0], ("n", ("North", "peer-worker")): [1.0] * 3}
+    derived = derive(facts, {"North": "Trust", "South": "Trust"})
+    assert any("South" in line for line in leaks(derived, truth, set(), 3))
+
+    counts = {("South", "peer-worker"): 1, ("South", "clinician"): 5,
+              ("North", "peer-worker"): 3, ("North", "clinician"): 6}  # fmt: skip
+    candidates = [
+        Candidate("team", "South", frozenset(members["South"])),
+        Candidate("team", "North", frozenset(members["North"])),
+        *(Candidate("team-role", atom, frozenset({atom})) for atom in counts),
+        Candidate("organisation-role", "peer-worker",
+                  frozenset({("South", "peer-worker"), ("North", "peer-worker")})),
+        Candidate("organisation-role", "clinician",
+                  frozenset({("South", "clinician"), ("North", "clinician")})),
+    ]  # fmt: skip
+    shown = {(candidates[i].kind, candidates[i].key) for i in publishable(counts, candidates, 3)}
+    assert ("organisation-role", "peer-worker") not in shown
+    # South's clinicians would give its peer worker away by subtraction from South's total.
+    assert ("team-role", ("South", "clinician")) not in shown
+    assert ("team-role", ("North", "peer-worker")) in shown
+    assert ("team", "South") in shown and ("team", "North") in shown
+
+
+def test_pooling_still_shows_a_gap_hidden_in_every_team() -> None:
+    """Two peers in each of two teams: hidden in both, but four together at trust level."""
+    people = []
+    for team in ("A", "B"):
+        for role, size, value in (("peer-worker", 2, 1), ("manager", 3, 5), ("clinician", 4, 5)):
+            for n in range(size):
+                answers = {}
+                for key in RUBRIC.items:
+                    scale = RUBRIC.scale_of(key)
+                    answers[key] = Answer("scored", scale.low if value == 1 else scale.high)
+                people.append(response(team, "Trust", role, n, answers))
+    report = build_score_report(RUBRIC, people, [], len(people), min_group=3)
+    (org,) = report.organisations
+    assert org.roles.get("peer-worker") == 4
+    assert any(g.gap.low.role == "peer-worker" for g in org.role_gaps)
+    assert attack(people, 3) == []
