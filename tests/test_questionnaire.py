@@ -1,183 +1,449 @@
-"""``peerready assess`` driven through a real pseudo-terminal, as a manager would use it."""
+"""``peerready assess`` driven through a real pseudo-terminal, exactly as a newcomer types it.
+
+The screen is read with pyte where layout matters (what is visible at the end, line widths);
+the saved file is checked with the same loader ``peerready validate`` uses, and must have no
+problem at all, not even a warning.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
+import pyte
 import pytest
 from typer.testing import CliRunner
 
+from peerready.answers import AnswerFile, render_answer_file
 from peerready.cli import app
-from peerready.responses import load_responses
-from peerready.rubric import load_rubric
+from peerready.responses import Response, load_responses
+from peerready.rubric import Rubric, load_rubric
 
-pytestmark = pytest.mark.pty
+from .conftest import DATA
 
-CONTEXT = ["1", "1", "1", "3"]  # replacement, trust, in-patient, peer workers in post
-PROMPTS = [
-    r"Organisation \(optional; press Enter to leave blank\): ",
-    r"Answer: ",
-    r"Answer them now\? \[y/n\] ",
-    r"Enter to finish: ",
-    pexpect.EOF,
-]
+RUBRIC = load_rubric()
+SECOND = DATA / "second-rubric.yaml"
+
+TEAM = r"Team name: "
+ORGANISATION = r"Organisation \(optional; Enter to leave blank\): "
+ANSWER = r"Answer: "
+OFFER = r"Answer them now\? \(y yes · n no · b back\) "
+REVIEW = r"Number to change, or Enter: "
+FLAG = r"Type 1 or 2 \(q stops without changing anything\): "
+COMMENT = r"Comment \([^)]*\): "
+PROMPTS = [TEAM, ORGANISATION, ANSWER, OFFER, REVIEW, FLAG, COMMENT, pexpect.EOF]
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def spawn(file: Path, *extra: str, cols: int = 60) -> pexpect.spawn:
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm"}
-    env.pop("COLUMNS", None)
-    env.pop("LINES", None)
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "peerready", "assess", "--file", str(file), *extra],
-        env=env,
-        dimensions=(40, cols),
-        encoding="utf-8",
-        timeout=30,
-    )
+def plain(text: str) -> str:
+    """Terminal output as words: styles dropped, line breaks and runs of spaces as one space."""
+    return " ".join(ANSI.sub("", text).split())
+
+
+class Session:
+    """One ``peerready assess`` in a pseudo-terminal, with a pyte screen of what it shows."""
+
+    def __init__(self, file: Path, *extra: str, cols: int = 60, rows: int = 40) -> None:
+        env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm"}
+        env.pop("COLUMNS", None)
+        env.pop("LINES", None)
+        self.cols = cols
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.Stream(self.screen)
+        self.raw = ""
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "peerready", "assess", "--file", str(file), *extra],
+            env=env,
+            dimensions=(rows, cols),
+            encoding="utf-8",
+            timeout=30,
+        )
+
+    def _feed(self) -> str:
+        text = self.child.before + (self.child.after if isinstance(self.child.after, str) else "")
+        self.stream.feed(text)
+        self.raw += text
+        return text
+
+    @property
+    def transcript(self) -> str:
+        """Everything shown so far, as words (see ``plain``)."""
+        return plain(self.raw)
+
+    def expect(self, pattern: str | type[pexpect.EOF] | list[object]) -> int:
+        index: int = self.child.expect(pattern)
+        self._feed()
+        return index
+
+    def send(self, line: str) -> None:
+        self.child.sendline(line)
+
+    def answer(self, pattern: str, line: str) -> str:
+        """Wait for ``pattern``, then type ``line``; return what was shown before it."""
+        self.expect(pattern)
+        shown = plain(self.child.before)
+        self.send(line)
+        return shown
+
+    @property
+    def display(self) -> list[str]:
+        return [line.rstrip() for line in self.screen.display]
+
+    def finish(self) -> int:
+        self.expect(pexpect.EOF)
+        self.child.close()
+        status = self.child.exitstatus
+        return status if status is not None else -(self.child.signalstatus or 0)
 
 
 def drive(
-    child: pexpect.spawn,
-    items: Iterable[str] = (),
+    session: Session,
     *,
-    context: Iterable[str] = CONTEXT,
-    stop_after: int | None = None,
-    skipped_reply: str = "n",
+    identity: tuple[str, str, str] = ("Ward 9", "", "3"),
+    context: list[str] | None = None,
+    items: Callable[[int, str], str] = lambda n, shown: "3",
+    offer: str = "n",
 ) -> int:
-    """Answer prompts until the end (or ``stop_after`` item prompts); return items answered."""
-    ctx, answers, count = iter(context), iter(items), 0
+    """Answer every prompt until the command ends; return its exit status."""
+    ident = list(identity)
+    ctx = list(context if context is not None else ["1", "1", "1", "3"])
+    count = 0
     while True:
-        index = child.expect(PROMPTS)
+        index = session.expect(PROMPTS)
+        shown = plain(session.child.before)
         if index == 0:
-            child.sendline("")
+            session.send(ident[0])
         elif index == 1:
-            if "About your team" in child.before:
-                child.sendline(next(ctx))
-                continue
-            if stop_after is not None and count >= stop_after:
-                return count
-            child.sendline(next(answers, "3"))
-            count += 1
+            session.send(ident[1])
         elif index == 2:
-            child.sendline(skipped_reply)
+            assert "is not one of the answers" not in shown, shown
+            if "About your team" in shown:
+                session.send(ctx.pop(0) if ctx else "1")
+            elif "About you" in shown:
+                session.send(ident[2])
+            else:
+                count += 1
+                session.send(items(count, shown))
         elif index == 3:
-            child.sendline("")
+            session.send(offer)
+        elif index == 4:
+            session.send("")
+        elif index == 5:
+            session.send("1")
+        elif index == 6:
+            session.send("")
         else:
-            return count
+            session.child.close()
+            status = session.child.exitstatus
+            return status if status is not None else -1
 
 
-def finish(child: pexpect.spawn) -> int:
-    child.expect(pexpect.EOF)
-    child.close()
-    return child.exitstatus if child.exitstatus is not None else -(child.signalstatus or 0)
+def problems_of(file: Path, rubric: Rubric = RUBRIC) -> list[str]:
+    result = load_responses([file], rubric)
+    return [str(p) for p in result.problems]
 
 
-def validate(file: Path) -> None:
-    result = load_responses([file], load_rubric())
-    assert result.errors == [], [str(p) for p in result.errors]
-    assert len(result.responses) == 1
+def saved(file: Path, rubric: Rubric = RUBRIC) -> Response:
+    result = load_responses([file], rubric)
+    assert [str(p) for p in result.problems] == []  # no errors, and no warnings either
+    (response,) = result.responses
+    return response
 
 
-def test_full_run_to_the_report(tmp_path: Path) -> None:
-    file, reports = tmp_path / "answers.yaml", tmp_path / "reports"
-    child = spawn(file, "--team", "Ward 9", "--role", "manager", "--report", str(reports))
-    answered = drive(child)
-    output = child.before
-    assert finish(child) == 0
-    assert answered == 34  # 37 items; three are not for a trust-employed team in post
-    assert "Results for Ward 9" in output and "What to do first" in output
-    assert (reports / "index.html").is_file() and (reports / "ward-9.html").is_file()
-    validate(file)
-    # Validates with the CLI too, as a user would check it.
+def asked(**context: str) -> int:
+    """How many of the rubric's questions a person with this context is asked."""
+    return sum(1 for _, item in RUBRIC.items.values() if item.applies(context))
+
+
+IN_POST = {"employment-model": "replacement", "employer": "trust", "setting": "inpatient",
+           "stage": "established"}  # fmt: skip
+
+
+# --- a newcomer: no flags at all ---------------------------------------------------------------
+
+
+@pytest.mark.pty
+@pytest.mark.parametrize("cols", [60, 120])
+def test_newcomer_with_no_flags_reaches_the_results(tmp_path: Path, cols: int) -> None:
+    file = tmp_path / "me.yaml"
+    session = Session(file, cols=cols)
+    assert drive(session) == 0
+    out = session.transcript
+    # Asked for who they are, since nothing said it.
+    assert "About you — question 1 of 3: Team name" in out
+    assert "About you — question 3 of 3: Your role" in out
+    # The results screen is the report's "at a glance".
+    assert "Results for Ward 9" in out
+    assert re.search(r"Overall readiness: [A-Za-z ]+ \(\d+ out of 100\), provisional", out)
+    assert "Provisional means the level could change as more people answer" in out
+    assert "What to do first" in out and "Owner: " in out
+    # What is on screen at the end: the actions, numbered, owners, nothing wider than the screen.
+    screen = session.display
+    assert any(line.startswith(" 1. ") for line in screen)
+    assert all(len(line) <= cols for line in screen)
+    response = saved(file)
+    assert (response.team, response.role, response.organisation) == ("Ward 9", "manager", None)
+    assert len([a for a in response.answers.values() if a.kind == "scored"]) == asked(**IN_POST)
     assert CliRunner().invoke(app, ["validate", str(file)]).exit_code == 0
 
 
-def test_invalid_answer_help_back_and_skip(tmp_path: Path) -> None:
-    file = tmp_path / "a.yaml"
-    child = spawn(file, "--team", "Ward 9", "--role", "clinician")
-    drive(child, stop_after=0)
-    child.sendline("x")
-    child.expect("'x' is not one of the answers. Type 0 to 4")
-    child.expect("Answer: ")
-    child.sendline("?")
-    child.expect("Why this matters:")
-    child.expect("Evidence: Kemp 2012 \\(qualitative study\\)")
-    child.expect("Answer: ")
-    child.sendline("2")
-    child.expect("Staff could name things")
-    child.expect("Answer: ")
-    child.sendline("s")  # skip question 2
-    child.expect("Answer: ")
-    child.sendline("b")  # back to question 2
-    child.expect("question 2 of 7")
-    child.expect("Answer: ")
-    child.sendline("4")
-    child.expect("question 3 of 7")
-    child.expect("Answer: ")
-    child.sendline("q")
-    child.expect("Saved. Run the same command again")
-    assert finish(child) == 0
+@pytest.mark.pty
+def test_back_from_the_first_context_question_to_the_team_and_forward_again(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "me.yaml"
+    session = Session(file)
+    session.answer(TEAM, "Ward 9")
+    session.answer(ORGANISATION, "")
+    session.answer(ANSWER, "3")
+    shown = session.answer(ANSWER, "b")  # context question 1: back
+    assert "About your team — question 1 of 4" in shown
+    assert "Current answer: Manager" in session.answer(ANSWER, "b")  # the role, shown
+    assert "Current answer: left blank" in session.answer(ORGANISATION, "b")
+    shown = session.answer(TEAM, "b")  # the team name: b goes no further
+    assert "Current answer: Ward 9" in shown
+    session.expect("This is the first question.")
+    session.answer(TEAM, "Ward 10")  # change it, then forward through what is kept
+    session.answer(ORGANISATION, "")
+    session.answer(ANSWER, "")
+    shown = session.answer(ANSWER, "2")
+    assert "About your team — question 1 of 4" in shown
+    shown = session.answer(ANSWER, "q")
+    assert "About your team — question 2 of 4" in shown
+    assert session.finish() == 1  # stopped before the scores: not a success
+    assert "Saved. Run the same command again to carry on" in session.transcript
     text = file.read_text()
+    assert 'team: "Ward 10"' in text and "role: manager" in text
+    assert "employment-model: additional" in text
+
+
+@pytest.mark.pty
+def test_changing_the_stage_at_the_review_clears_what_no_longer_applies(tmp_path: Path) -> None:
+    file = tmp_path / "me.yaml"
+    session = Session(file, cols=120)
+    # Peer workers in post: the question on individual objectives is asked and answered.
+    session.answer(TEAM, "Ward 9")
+    session.answer(ORGANISATION, "")
+    session.answer(ANSWER, "3")
+    for reply in ["1", "1", "1", "3"]:
+        session.answer(ANSWER, reply)
+    for _ in range(asked(**IN_POST)):
+        session.answer(ANSWER, "4")
+    shown = session.answer(REVIEW, "7")  # 3 about you, then the 4th context question
+    assert "7. How far has the team got with peer workers?" in shown
+    assert "Current answer: Peer workers in post" in session.answer(ANSWER, "1")
+    # Planning: three answers are cleared, and two questions come in, asked there and then.
+    planning = {**IN_POST, "stage": "planning"}
+    gone = asked(**IN_POST) - asked(**planning) + 2
+    shown = session.answer(ANSWER, "5")
+    assert f"{gone} question(s) no longer apply, so your answers to them were cleared" in shown
+    assert "Each peer worker's objectives or appraisal connect" in shown
+    assert "2 more question(s) apply" in shown
+    shown += session.answer(ANSWER, "5")
+    assert "willingness to use it at work, as essential" in " ".join(shown.split())
+    assert "welcome people who have been out of work" in " ".join(shown.split())
+    while session.expect([REVIEW, pexpect.EOF]) == 0:
+        session.send("")
+    session.child.close()
+    assert session.child.exitstatus == 0
+    response = saved(file)  # validates with no warnings
+    assert response.context["stage"] == "planning"
+    fifth = RUBRIC.scale_of("support.lived-experience-recruitment").options[4].value
+    assert response.answers["support.lived-experience-recruitment"].value == fifth
+    for key in ["alignment.individual-objectives", "support.practical-arrangements"]:
+        assert key not in response.answers or response.answers[key].kind == "blank"
+
+
+@pytest.mark.pty
+def test_flags_that_disagree_with_the_file_are_reported_and_chosen(tmp_path: Path) -> None:
+    file = tmp_path / "colleague.yaml"
+    file.write_text(
+        render_answer_file(
+            RUBRIC,
+            AnswerFile(
+                team="Ward 7",
+                role="clinician",
+                context={"employment-model": "additional"},
+                answers={"distinctiveness.job-description": 2},
+            ),
+        )
+    )
+    before = file.read_bytes()
+    # Stopping at the question changes nothing.
+    session = Session(file, "--team", "Ward 8", "--role", "manager")
+    shown = session.answer(FLAG, "q")
+    assert "already has team 'Ward 7', but --team says 'Ward 8'" in shown
+    assert session.finish() == 1
+    assert file.read_bytes() == before
+    # Choosing: the option's team, the file's role.
+    session = Session(file, "--team", "Ward 8", "--role", "manager")
+    session.answer(FLAG, "2")
+    shown = session.answer(FLAG, "1")
+    assert "already has role 'Clinician or practitioner (clinician)'" in shown
+    assert "Welcome back" in session.answer(ANSWER, "q")
+    assert session.finish() == 1
+    text = file.read_text()
+    assert 'team: "Ward 8"' in text and "role: clinician" in text
     assert "distinctiveness.job-description: 2" in text
-    assert "distinctiveness.distinct-tasks: 4" in text
 
 
+@pytest.mark.pty
+def test_keys_at_context_and_questions_comments_and_review_errors(tmp_path: Path) -> None:
+    file = tmp_path / "me.yaml"
+    session = Session(file)
+    session.answer(TEAM, "Ward 9")
+    session.answer(ORGANISATION, "Example Trust")
+    session.answer(ANSWER, "4")
+    # Context questions have the same key line as questions; n is explained, s stores nothing.
+    shown = session.answer(ANSWER, "n")
+    assert "u Don't know · s skip · ? help · b back ·" in shown
+    session.expect('This question has no "not applicable" answer')
+    session.answer(ANSWER, "s")  # employment model: skipped
+    session.answer(ANSWER, "u")  # employer: don't know
+    session.answer(ANSWER, "1")
+    session.answer(ANSWER, "2")
+    # A question: help cites each source with its own type; a comment is kept.
+    session.answer(ANSWER, "?")
+    session.expect(r"Evidence: Kemp 2012 \(qualitative study\); Gates 2007")
+    session.answer(ANSWER, "c")
+    session.answer(COMMENT, "Drafted, not agreed")
+    session.expect("Comment saved.")
+    session.answer(ANSWER, "x")
+    session.expect("'x' is not one of the answers. Type a number from 1 to 5")
+    session.answer(ANSWER, "")  # Enter with no answer never skips by accident
+    session.expect("Please choose an answer")
+    session.answer(ANSWER, "3")
+    session.expect(ANSWER)  # saved before the next question is asked
+    text = file.read_text()
+    assert "employment-model:\n" in text and "employer: unsure" in text
+    assert 'distinctiveness.job-description: "Drafted, not agreed"' in text
+    assert "distinctiveness.job-description: 2" in text  # the third of five options
+    session.send("s")
+    total = asked(setting="inpatient", stage="recruiting")  # employer and model unknown: all
+    for _ in range(total - 2):
+        session.answer(ANSWER, "s")
+    # Skipped questions are offered again, the skipped context question first.
+    shown = session.answer(OFFER, "y")
+    assert f"You skipped {total} question(s)" in shown  # every question but one, and a context
+    shown = session.answer(ANSWER, "1")
+    assert f"Skipped question 1 of {total}" in shown and "replacing an existing post" in shown
+    session.answer(ANSWER, "b")  # back to the first skipped question ...
+    session.answer(ANSWER, "b")  # ... and back to the offer
+    session.answer(OFFER, "n")
+    # The review: an error shows after the list, on screen with the page it is about.
+    session.answer(REVIEW, "99")
+    session.expect(REVIEW)
+    screen = "\n".join(session.display)
+    assert "'99' is not on the list: type a number from 1 to" in screen
+    assert "Check your answers — page 1 of" in screen
+    session.send("q")
+    assert session.finish() == 1
+    response = saved(file)
+    assert response.comments == {"distinctiveness.job-description": "Drafted, not agreed"}
+    assert response.context == {"employment-model": "replacement", "setting": "inpatient",
+                                "stage": "recruiting"}  # fmt: skip
+
+
+@pytest.mark.pty
 def test_ctrl_c_then_resume_keeps_every_answer(tmp_path: Path) -> None:
     file = tmp_path / "a.yaml"
-    first = ["1", "2", "3", "4", "1"]
-    child = spawn(file, "--team", "Crisis Team", "--role", "peer-worker")
-    drive(child, first, stop_after=5)
-    child.sendintr()
-    child.expect("Your answers so far are saved")
-    assert finish(child) == 130
-    saved = load_responses([file], load_rubric()).responses[0].answers
-    assert [saved[k].value for k in list(saved)[:5]] == [1, 2, 3, 4, 1]
+    session = Session(file, "--team", "Crisis Team", "--role", "peer-worker")
+    session.answer(ORGANISATION, "")
+    for reply in ["1", "1", "1", "3", "1", "2", "3", "4", "5"]:
+        session.answer(ANSWER, reply)
+    session.expect(ANSWER)
+    session.child.sendintr()
+    session.expect("Your answers so far are saved")
+    assert session.finish() == 130
+    given = load_responses([file], RUBRIC).responses[0].answers
+    first = {k: a for k, a in given.items() if a.kind != "blank"}
+    assert len(first) == 5
 
-    child = spawn(file, cols=120)
-    child.expect("Welcome back: 5 of 34 questions answered")
-    child.expect("question 6 of 7")
-    drive(child, ["2"] * 40)
-    assert finish(child) == 0
-    validate(file)
-    final = load_responses([file], load_rubric()).responses[0]
-    assert final.team == "Crisis Team" and final.role == "peer-worker"
-    values = [a.value for a in final.answers.values() if a.kind == "scored"]
-    assert values[:5] == [1, 2, 3, 4, 1]
-    assert len(values) == 34
+    session = Session(file, cols=120)
+    session.expect(f"Welcome back: 5 of {asked(**IN_POST)} questions answered")
+    first_part = sum(1 for k, (d, i) in RUBRIC.items.items() if d.id == "distinctiveness"
+                     and i.applies(IN_POST))  # fmt: skip
+    session.expect(f"question 6 of {first_part}")
+    assert drive(session, items=lambda n, shown: "2") == 0
+    response = saved(file)
+    assert response.team == "Crisis Team" and response.role == "peer-worker"
+    assert {k: response.answers[k] for k in first} == dict(first)
+    assert len([a for a in response.answers.values() if a.kind == "scored"]) == asked(**IN_POST)
 
 
-def test_skipped_questions_are_offered_and_review_can_change(tmp_path: Path) -> None:
-    file = tmp_path / "a.yaml"
-    child = spawn(file, "--team", "T", "--role", "other", cols=120)
-    drive(child, stop_after=4)
-    child.sendline("s")  # skip the fifth question, room-to-be-different
-    drive(child, stop_after=28)  # stops at the last question (34 apply; one was skipped)
-    child.sendline("3")
-    # At the end, the skipped question is offered again.
-    assert child.expect(PROMPTS) == 2
-    assert "You skipped 1 question(s)" in child.before
-    child.sendline("y")
-    child.expect("room to work in their own way")
-    child.expect("Answer: ")
-    child.sendline("5")
-    child.expect("Your answers")
-    child.expect("Enter to finish: ")
-    child.sendline("1")  # change the first answer in the review
-    child.expect("Current answer: Mostly in place")
-    child.expect("Answer: ")
-    child.sendline("0")
-    child.expect("Enter to finish: ")
-    assert "Not at all" in child.before
-    child.sendline("")
-    assert finish(child) == 0
-    final = load_responses([file], load_rubric()).responses[0].answers
-    assert final["distinctiveness.job-description"].value == 0
-    assert final["distinctiveness.room-to-be-different"].value == 5
+@pytest.mark.pty
+def test_report_folder_gets_one_team(tmp_path: Path) -> None:
+    file, reports = tmp_path / "a.yaml", tmp_path / "reports"
+    session = Session(file, "--team", "Ward 9", "--role", "manager", "--report", str(reports))
+    assert drive(session) == 0
+    assert re.search(r"Wrote \d+ report file\(s\) for Ward 9 to", session.transcript)
+    assert (reports / "ward-9.html").is_file() and (reports / "index.html").is_file()
+
+
+# --- any rubric ------------------------------------------------------------------------------
+
+#: Words, ids and references only the built-in rubric has (its roles, domains, levels,
+#: non-scored ids and labels, sources): none may reach the screen for another rubric.
+DEFAULT_ONLY = [
+    *[r.label for r in RUBRIC.roles],
+    *[d.title for d in RUBRIC.domains],
+    *[b.label for b in RUBRIC.bands],
+    "unsure",
+    "not-applicable",
+    "Don't know",
+    "Not applicable",
+    "peer worker",
+    "Peer worker",
+    "Gillard",
+    "Pitt",
+    "peer-worker-readiness",
+]
+
+
+@pytest.mark.pty
+def test_second_rubric_through_a_pty_with_no_flags(tmp_path: Path) -> None:
+    rubric = load_rubric(SECOND)
+    file = tmp_path / "pilot.yaml"
+    session = Session(file, "-r", str(SECOND), cols=80)
+    session.answer(TEAM, "Pilot Ward")
+    session.answer(ORGANISATION, "")
+    shown = session.answer(ANSWER, "1")  # Lived experience practitioner
+    assert "1. Lived experience practitioner" in shown
+    shown = session.answer(ANSWER, "u")  # pilot site: its own "don't know"
+    assert "u Not sure yet" in shown
+    # Options are chosen by position: the 1/3/5 scale's second option is stored as 3 ...
+    shown = session.answer(ANSWER, "2")
+    assert "1. Untrue" in shown and "u Not sure · n Does not apply" in shown
+    assert "Type 1 to 5" not in shown
+    # ... and the 0-10 scale's eleventh as 10; it has no "not applicable", which is explained.
+    shown = session.answer(ANSWER, "n")
+    assert "11. 10 - complete" in shown and "n Does not apply" not in shown
+    session.expect('This question has no "not applicable" answer. Type a number from 1 to 11')
+    session.answer(ANSWER, "11")
+    session.answer(ANSWER, "u")  # left out: its own "dont-know" id
+    session.answer(ANSWER, "1")  # desk space: 0 - none
+    assert drive(session) == 0
+    response = saved(file, rubric)
+    assert response.context == {}
+    assert {k: (a.kind, a.value) for k, a in response.answers.items()} == {
+        "purpose.aims-known": ("scored", 3),
+        "purpose.pilot-metrics": ("scored", 10),
+        "welcome.left-out": ("unsure", None),
+        "welcome.desk-space": ("scored", 0),
+    }
+    text = file.read_text()
+    assert "pilot-site: not-sure" in text and "welcome.left-out: dont-know" in text
+    assert "Results for Pilot Ward" in session.transcript
+    for word in DEFAULT_ONLY:
+        assert word not in session.transcript, word
+
+
+# --- without a terminal ------------------------------------------------------------------------
 
 
 def test_not_a_terminal_points_to_template_and_score(tmp_path: Path) -> None:
@@ -185,3 +451,98 @@ def test_not_a_terminal_points_to_template_and_score(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "peerready template" in result.stderr and "peerready score" in result.stderr
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_report_must_be_a_folder(tmp_path: Path) -> None:
+    taken = tmp_path / "reports"
+    taken.write_text("")
+    result = CliRunner().invoke(
+        app, ["assess", "--file", str(tmp_path / "x.yaml"), "--report", str(taken)]
+    )
+    assert result.exit_code == 1
+    assert "is a file, but reports need a folder" in result.stderr
+
+
+# --- the same navigation, without a terminal (fast) --------------------------------------------
+
+
+def scripted(
+    tmp_path: Path, replies: list[str], rubric: Rubric = RUBRIC, **flags: str
+) -> tuple[bool, str, Path]:
+    """Run the questionnaire with typed ``replies``; return (finished, screen text, file)."""
+    import io
+
+    from rich.console import Console
+
+    from peerready.questionnaire import assess
+
+    file = tmp_path / "answers.yaml"
+    console = Console(file=io.StringIO(), width=60, height=40, highlight=False)
+    pending = list(replies)
+
+    def ask(prompt: str) -> str:
+        console.print(prompt, end="", markup=False)
+        if not pending:
+            raise EOFError
+        reply = pending.pop(0)
+        console.print(reply, markup=False)
+        return reply
+
+    finished = assess(rubric, file, console, ask=ask, interactive=True, **flags)  # type: ignore[arg-type]
+    assert not pending, f"replies left over: {pending}"
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    return finished, output, file
+
+
+def test_finishing_with_nothing_answered_is_refused(tmp_path: Path) -> None:
+    skips = ["s"] * (4 + asked())  # 4 context questions, then every question (none ruled out)
+    finished, out, file = scripted(tmp_path, ["Ward 9", "", "1", *skips, "n", "", "f", "f", "q"])
+    assert not finished
+    assert plain(out).count("Nothing is answered yet, so there is nothing to score") == 2
+    (problem,) = problems_of(file)  # saved as it is, and not scored
+    assert problem.endswith("answers: no answers given yet; this respondent adds nothing to scores")
+
+
+def test_answers_the_context_rules_out_are_cleared_when_carrying_on(tmp_path: Path) -> None:
+    file = tmp_path / "answers.yaml"
+    file.write_text(
+        render_answer_file(
+            RUBRIC,
+            AnswerFile(
+                team="Ward 9",
+                role="manager",
+                context={"stage": "planning"},
+                answers={
+                    "alignment.individual-objectives": 3,
+                    "distinctiveness.job-description": 1,
+                },
+                comments={"alignment.individual-objectives": "Not yet"},
+            ),
+        )
+    )
+    assert any("does not apply" in p for p in problems_of(file))
+    finished, out, _ = scripted(tmp_path, ["q"])
+    assert not finished
+    assert "1 question(s) no longer apply, so your answers to them were cleared" in plain(out)
+    assert problems_of(file) == []
+    assert "Not yet" not in file.read_text()
+
+
+def test_options_by_position_on_any_scale(tmp_path: Path) -> None:
+    rubric = load_rubric(SECOND)
+    replies = ["Pilot Ward", "", "3", "1", "3", "1", "3", "s", "n", ""]
+    finished, out, file = scripted(tmp_path, replies, rubric)
+    assert finished
+    answers = saved(file, rubric).answers
+    assert answers["purpose.aims-known"].value == 5  # third of 1/3/5
+    assert answers["purpose.pilot-metrics"].value == 0  # first of 0-10
+    assert answers["welcome.left-out"].value == 5
+    assert answers["welcome.desk-space"].kind == "blank"
+    assert "You skipped 1 question(s)" in plain(out)
+
+
+def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
+    from peerready.errors import PeerreadyError
+
+    with pytest.raises(PeerreadyError, match=r"expected one of peer-worker \(Peer worker\)"):
+        scripted(tmp_path, [], role="boss")

@@ -145,7 +145,7 @@ def test_bad_answer_file_named_with_line(tmp_path: Path, case: tuple) -> None:
         ("latin1.yaml", "team: Caf\u00e9\n".encode("latin-1"), "not valid UTF-8"),
         ("binary.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
         ("prose.yaml", b"Dear consultant, here are my answers.\n", "expected a mapping"),
-        ("list.yaml", b"- 1\n- 2\n", "expected a mapping of answer fields, found"),
+        ("list.yaml", b"- 1\n- 2\n", "found a list"),
     ],
 )
 def test_files_that_are_not_answer_files(

@@ -1,43 +1,108 @@
 """The ``peerready`` command line: parse options, call the library, turn errors into one line.
 
 Heavy modules (pydantic models, ruamel.yaml, jinja2) are imported inside the commands that use
-them so that ``peerready --help`` answers at once.
+them so that ``peerready --help`` answers at once. For the same reason annotations here are
+real objects, not strings (no ``from __future__ import annotations``): typer reads every
+command's signature on every run, and evaluating string annotations was a third of that time.
+Names imported only for type checking are quoted.
 """
 
-from __future__ import annotations
-
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from . import __version__
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .errors import Problem
     from .responses import LoadResult
     from .rubric import Rubric
     from .scoring import ScoreReport
 
+
+class Group(typer.core.TyperGroup):
+    """Typer's group, with a ``--help`` flag that does not import pydantic when not given.
+
+    typer coerces every option's value through a pydantic TypeAdapter, built on first use; the
+    group's own ``--help`` is processed (as "not given") on the way to ``peerready score
+    --help``, and building its adapter alone imports pydantic, doubling the time to show help.
+    A boolean flag needs no coercion, so it gets typer's pass-through instead.
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None and getattr(option, "_runtime_param", False) is None:
+            try:
+                from typer._coercion import PassThroughRuntimeParam
+
+                option._runtime_param = PassThroughRuntimeParam(
+                    annotation=bool, parameter_info=option.type_descriptor.parameter_info
+                )
+            except (ImportError, AttributeError, TypeError):  # pragma: no cover - other typer
+                pass
+        return option
+
+
 app = typer.Typer(
+    cls=Group,
     help="Assess how ready a mental-health team is to introduce peer workers.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-rubric_app = typer.Typer(help="List, show, check and describe rubrics.", no_args_is_help=True)
+rubric_app = typer.Typer(
+    cls=Group, help="List, show, check and describe rubrics.", no_args_is_help=True
+)
 app.add_typer(rubric_app, name="rubric")
 
-# soft_wrap: paths stay on one line, so they stay clickable and tests stay exact.
-err_console = Console(stderr=True, soft_wrap=True, highlight=False)
-out_console = Console(soft_wrap=True, highlight=False)
+
+class LazyConsole:
+    """A rich Console made on first use, so ``--help`` never imports rich.
+
+    Output is word-wrapped to the width when it goes to a terminal, or when ``COLUMNS`` says how
+    wide to wrap; otherwise (a pipe, a file, tests) each line stays whole, so paths stay
+    clickable and output stays exact.
+    """
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    def reset(self) -> None:
+        """Forget the console, so the next use sees the current streams and environment."""
+        self._console = None
+
+    def _get(self) -> "Console":
+        if self._console is None:
+            from rich.console import Console
+
+            console = Console(stderr=self._stderr, highlight=False)
+            console.soft_wrap = not (console.is_terminal or "COLUMNS" in os.environ)
+            self._console = console
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+
+err_console = cast("Console", LazyConsole(stderr=True))
+out_console = cast("Console", LazyConsole(stderr=False))
+
+
+def escape(text: str) -> str:
+    """User text as rich prints it literally (``[brackets]`` are not markup)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def fail(message: str) -> NoReturn:
@@ -83,6 +148,8 @@ def main(
 
     Start with: peerready report examples/ --out reports/
     """
+    for console in (err_console, out_console):
+        cast("LazyConsole", console).reset()
 
 
 RubricOption = Annotated[
@@ -97,7 +164,7 @@ class ShowFormat(StrEnum):
     yaml = "yaml"
 
 
-def load_rubric_or_exit(name: str) -> Rubric:
+def load_rubric_or_exit(name: str) -> "Rubric":
     """Load a rubric inside user_errors, so problems print and exit 1."""
     from .rubric import load_rubric
 
@@ -227,7 +294,7 @@ MinGroupOption = Annotated[
 ]
 
 
-def print_problems(problems: list[Problem], max_warnings: int | None = None) -> None:
+def print_problems(problems: "list[Problem]", max_warnings: int | None = None) -> None:
     """Every problem on its own line: ``Error:`` or ``Warning:``, then file:line:col.
 
     ``max_warnings`` caps the warnings shown, so a large batch's errors are not buried.
@@ -248,8 +315,8 @@ def print_problems(problems: list[Problem], max_warnings: int | None = None) -> 
 
 
 def load_batch(
-    paths: list[Path], rubric: Rubric, *, quiet: bool = False, max_bytes: int = DEFAULT_MAX_SIZE
-) -> LoadResult:
+    paths: list[Path], rubric: "Rubric", *, quiet: bool = False, max_bytes: int = DEFAULT_MAX_SIZE
+) -> "LoadResult":
     """Read a batch of answer files, with a progress bar on a terminal for large batches."""
     from contextlib import ExitStack
 
@@ -360,10 +427,14 @@ def score(
     from .scoring import build_score_report
 
     rub = load_rubric_or_exit(rubric)
+    if fmt is ScoreFormat.table and out != "-":
+        fail("--format table prints to the terminal; use --format json or csv with --out")
     with user_errors():
         result = load_batch(paths, rub, max_bytes=max_file_size)
         print_problems(result.problems, max_warnings=10)
         require_responses(result)
+        if not result.responses and fmt is ScoreFormat.table:
+            fail(nothing_scored(result))
         report = build_score_report(
             rub,
             result.responses,
@@ -375,8 +446,6 @@ def score(
         if fmt is ScoreFormat.table:
             from .display import print_score_table
 
-            if out != "-":
-                fail("--format table prints to the terminal; use --format json or csv with --out")
             print_score_table(out_console, rub, report)
         else:
             text = to_json(report) if fmt is ScoreFormat.json else to_csv(report)
@@ -389,9 +458,20 @@ def score(
         raise typer.Exit(1)
 
 
+def nothing_scored(result: "LoadResult") -> str:
+    """Why a batch gave no team to score, in one line."""
+    bad = len({p.path for p in result.errors})
+    if not result.files:
+        return "nothing could be scored: no answer files were found (see the errors above)"
+    return (
+        f"nothing could be scored: all {result.files} file(s) had errors ({bad} listed above); "
+        "fix them and run the command again"
+    )
+
+
 def score_batch(
     paths: list[Path],
-    rub: Rubric,
+    rub: "Rubric",
     min_group: int,
     *,
     quiet: bool = False,
@@ -399,7 +479,7 @@ def score_batch(
     comment_min_group: int = 5,
     show_small_teams: bool = False,
     max_bytes: int = DEFAULT_MAX_SIZE,
-) -> tuple[ScoreReport, LoadResult]:
+) -> "tuple[ScoreReport, LoadResult]":
     """Load and score a batch, or a ``scores.json`` written earlier by peerready."""
     from .responses import require_responses
     from .scoring import ScoreReport, build_score_report
@@ -474,6 +554,11 @@ def report(
     """
     from .report import write_reports
 
+    if out.exists() and not out.is_dir():
+        fail(
+            f"--out {out} is a file, but reports need a folder: give the name of a folder "
+            "(it is created if it does not exist)"
+        )
     rub = load_rubric_or_exit(rubric)
     with user_errors():
         before = None
@@ -495,6 +580,8 @@ def report(
             show_small_teams=show_small_teams,
             max_bytes=max_file_size,
         )
+        if not scores.teams:
+            fail(nothing_scored(result) + "; no report was written")
         formats = ["html", "md"] if fmt is ReportFormat.both else [fmt.value]
         written = write_reports(
             out,
@@ -557,10 +644,21 @@ def assess(
 ) -> None:
     """Answer the questionnaire at a terminal; saved after every answer, resumable.
 
+    Asks for team, organisation and role unless given here or already in the file. Exits 0
+    only after showing the scores; stopping early (q, Ctrl-C) keeps every answer and exits 1
+    (130 for Ctrl-C).
+
     Example: peerready assess --file ward7-manager.yaml --team "Ward 7" --role manager
     """
+    from rich.console import Console
+
     from .questionnaire import assess as run_assessment
 
+    if report_dir is not None and report_dir.exists() and not report_dir.is_dir():
+        fail(
+            f"--report {report_dir} is a file, but reports need a folder: give the name of a "
+            "folder (it is created if it does not exist)"
+        )
     rub = load_rubric_or_exit(rubric)
     with user_errors():
         try:
@@ -576,8 +674,13 @@ def assess(
             )
             raise typer.Exit(130) from None
         if not finished:
-            return
-        scores, _ = score_batch([file], rub, 3, quiet=True)
+            raise typer.Exit(1)
+        scores, result = score_batch([file], rub, 3, quiet=True)
+        if result.problems or not scores.teams:
+            fail(
+                f"{file}: the answers could not be scored (see above); nothing was lost: fix the "
+                "file, or run the same command again to change the answers"
+            )
         from .display import print_team_summary
 
         print_team_summary(console, rub, scores)
@@ -585,10 +688,13 @@ def assess(
             from .report import write_reports
 
             written = write_reports(report_dir, rub, scores)
-            console.print(f"Wrote {len(written)} report file(s) to {escape(str(report_dir))}.")
+            console.print(
+                f"\nWrote {len(written)} report file(s) for {escape(scores.teams[0].team)} to "
+                f"{escape(str(report_dir))}."
+            )
         console.print(
-            f"Your answers are in {escape(str(file))}. Colleagues' files for the same team can be "
-            "scored together with: peerready report FOLDER --out reports/"
+            f"\nYour answers are in {escape(str(file))}. Colleagues' files for the same team "
+            "can be scored together with: peerready report FOLDER --out reports/"
         )
 
 

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 
+from .glance import MergedAction, at_a_glance, join_words
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
 from .wording import level_score_text
@@ -59,64 +60,118 @@ def print_rubric(console: Console, rubric: Rubric) -> None:
 
 
 def _cell(rubric: Rubric, score: float | None, label: str, provisional: bool) -> str:
+    """``58 Developing?``: plain text (escape before printing)."""
     if score is None:
-        return escape(label)
+        return label
     mark = "?" if provisional else ""
-    return f"{level_score_text(rubric, score)} {escape(label)}{mark}"
+    return f"{level_score_text(rubric, score)} {label}{mark}"
 
 
 def _people(count: int | None, report: ScoreReport) -> str:
     return str(count) if count is not None else f"<{report.settings.min_group}"
 
 
+#: Width a table spends outside its cells: one border per column plus one, and a space of
+#: padding either side of each cell.
+def _table_overhead(columns: int) -> int:
+    return 3 * columns + 1
+
+
+def grid_widths(cells: list[list[str]], width: int) -> list[int] | None:
+    """Column widths for a table of plain-text ``cells`` (header row first) within ``width``.
+
+    None when the table would have to break a word to fit; otherwise every column is at least
+    as wide as its longest word, and the spare width goes to the columns that can use it.
+    """
+    columns = list(zip(*cells, strict=True))
+    least = [max((len(w) for cell in col for w in cell.split()), default=1) for col in columns]
+    most = [
+        max(max((len(cell) for cell in col), default=1), low)
+        for col, low in zip(columns, least, strict=True)
+    ]
+    available = width - _table_overhead(len(columns))
+    if sum(least) > available:
+        return None
+    widths = list(least)
+    spare = available - sum(widths)
+    while spare > 0:
+        wanting = [i for i, w in enumerate(widths) if w < most[i]]
+        if not wanting:
+            break
+        for i in wanting:
+            if spare == 0:
+                break
+            widths[i] += 1
+            spare -= 1
+    return widths
+
+
 def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> None:
     """Scores by team and domain; ``?`` marks provisional levels.
 
-    Wide terminals get one row per team; narrow ones (and screen readers) one row per team and
-    domain, so no level is ever cut short.
+    A teams × domains grid when it fits the terminal without breaking a word; otherwise (narrow
+    terminals) one row per team and domain, so no level is ever cut short.
     """
     title = f"Readiness by team ({escape(rubric.title)})"
-    if console.width >= 110:
+    header = ["team", "n", "overall", *[d.title for d in rubric.domains]]
+    rows = [
+        [
+            team.team,
+            _people(team.respondents, report),
+            _cell(rubric, team.overall.score, team.overall.label, team.overall.provisional),
+            *[_cell(rubric, d.score, d.label, d.provisional) for d in team.domains],
+        ]
+        for team in report.teams
+    ]
+    widths = grid_widths([header, *rows], console.width)
+    if widths is not None:
         table = Table(title=title, title_justify="left")
-        table.add_column("team")
-        table.add_column("n", justify="right")
-        table.add_column("overall")
-        for domain in rubric.domains:
-            table.add_column(escape(domain.title))
-        for team in report.teams:
-            table.add_row(
-                escape(team.team),
-                _people(team.respondents, report),
-                _cell(rubric, team.overall.score, team.overall.label, team.overall.provisional),
-                *[_cell(rubric, d.score, d.label, d.provisional) for d in team.domains],
-            )
+        for name, width in zip(header, widths, strict=True):
+            table.add_column(escape(name), width=width, justify="right" if name == "n" else "left")
+        for row in rows:
+            table.add_row(*[escape(cell) for cell in row])
     else:
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("team")
         table.add_column("domain")
         table.add_column("score and level")
         for team in report.teams:
-            rows = [("Overall", team.overall.score, team.overall.label, team.overall.provisional)]
-            rows += [(d.title, d.score, d.label, d.provisional) for d in team.domains]
-            for number, (name, score, label, provisional) in enumerate(rows):
+            lines = [("Overall", team.overall.score, team.overall.label, team.overall.provisional)]
+            lines += [(d.title, d.score, d.label, d.provisional) for d in team.domains]
+            for number, (name, score, label, provisional) in enumerate(lines):
                 table.add_row(
                     f"{escape(team.team)} ({_people(team.respondents, report)})"
                     if number == 0
                     else "",
                     escape(name),
-                    _cell(rubric, score, label, provisional),
+                    escape(_cell(rubric, score, label, provisional)),
                 )
     console.print(table)
     console.print("Scores 0–100; ? = provisional (too few answers or too much spread to be sure).")
     for team in report.teams:
-        top = team.actions[:3]
+        top = at_a_glance(rubric, team, first=3).first_actions
         if top:
             console.print(f"\n[bold]{escape(team.team)}[/bold] — first actions:")
-            for number, action in enumerate(top, start=1):
-                console.print(f"  {number}. {escape(f'[{action.priority}]')} {escape(action.text)}")
+            _print_actions(console, top, priority=True)
     if report.errors:
         files = len({e.file for e in report.errors})
         console.print(f"\n{len(report.errors)} problem(s) in {files} file(s) were skipped.")
+
+
+def _print_actions(console: Console, actions: list[MergedAction], *, priority: bool) -> None:
+    """Numbered actions with a hanging indent, each with its owner and domains."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for action in actions:
+        lead = f"[{action.priority}] " if priority else ""
+        owner = f"Owner: {action.owner}" if action.owner else "Owner: not set"
+        grid.add_row(
+            f"{action.number}.",
+            escape(f"{lead}{action.text}")
+            + f"\n{escape(owner)} · {escape(join_words(action.domain_titles))}",
+        )
+    console.print(Padding(grid, (0, 0, 0, 1)))
 
 
 def print_comparison(
@@ -143,8 +198,8 @@ def print_comparison(
             table.add_row(
                 escape(team.team) if number == 0 else "",
                 escape(name),
-                _cell(rubric, was.score, was.label, was.provisional) if was else "—",
-                _cell(rubric, now.score, now.label, now.provisional),
+                escape(_cell(rubric, was.score, was.label, was.provisional)) if was else "—",
+                escape(_cell(rubric, now.score, now.label, now.provisional)),
                 change,
             )
     console.print(table)
@@ -154,26 +209,29 @@ def print_comparison(
 
 
 def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) -> None:
-    """After an assessment: each domain's score and level, then the first five actions."""
+    """After an assessment: the report's "at a glance" for each team, in the terminal."""
     for team in report.teams:
+        glance = at_a_glance(rubric, team)
         console.print(f"\n[bold]Results for {escape(team.team)}[/bold]")
-        overall = team.overall
-        console.print(
-            f"Overall readiness: {escape(overall.label)}"
-            + (
-                f" ({level_score_text(rubric, overall.score)} out of 100)"
-                if overall.score is not None
-                else ""
-            )
-            + (" — provisional" if overall.provisional else "")
-        )
-        for domain in team.domains:
-            score = "no score" if domain.score is None else level_score_text(rubric, domain.score)
-            console.print(f"  {escape(domain.title)}: {score}, {escape(domain.label)}")
-        if team.actions:
+        score = level_score_text(rubric, glance.score)
+        score = f" ({score} out of 100)" if glance.score is not None else ""
+        mark = ", provisional" if glance.provisional and glance.score is not None else ""
+        console.print(f"[bold]Overall readiness: {escape(glance.label)}[/bold]{score}{mark}")
+        console.print(escape(glance.reason))
+        for domain in glance.domains:
+            if domain.score is None:
+                result = domain.label
+            else:
+                result = f"{level_score_text(rubric, domain.score)}, {domain.label}"
+                result += " (provisional)" if domain.provisional else ""
+            console.print(Padding(f"{escape(domain.title)}: {escape(result)}", (0, 0, 0, 2)))
+        if glance.provisional_note:
+            console.print(escape(glance.provisional_note))
+        if glance.first_actions:
             console.print("\n[bold]What to do first[/bold]")
-            for number, action in enumerate(team.actions[:5], start=1):
-                console.print(Padding(f"{number}. {escape(action.text)}", (0, 0, 0, 2)))
+            _print_actions(console, glance.first_actions, priority=False)
+        else:
+            console.print("\nNo actions were triggered.")
         if team.respondents == 1:
             console.print(
                 "\nThese results reflect one person's answers. Ask colleagues in other roles to "

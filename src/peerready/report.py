@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .evidence import cite_lines
+from .glance import merge_actions, overall_reason
 from .outputs import slugify
 from .rubric import Rubric, item_key
 from .scoring import (
@@ -26,7 +27,7 @@ from .scoring import (
     TeamScore,
 )
 from .templating import environment
-from .wording import action_reason, level_score_text
+from .wording import level_score_text
 
 STRENGTH: dict[str, str] = {
     "systematic-review": "systematic review of randomised trials: the strongest design cited, "
@@ -421,26 +422,18 @@ def _domain_view(rubric: Rubric, result: DomainScore, baseline: DomainScore | No
 
 def _action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[ActionView]:
     """Actions as the plan shows them; the same action raised in several domains is one line."""
-    titles = {d.id: d.title for d in rubric.domains}
-    merged: dict[str, list[PlannedAction]] = {}
-    for action in actions:
-        merged.setdefault(action.text, []).append(action)
-    views = []
-    for number, group in enumerate(merged.values(), start=1):
-        first = group[0]
-        evidence = list(dict.fromkeys(k for a in group for k in a.evidence))
-        views.append(
-            ActionView(
-                number=number,
-                priority=first.priority,
-                text=first.text,
-                owner=first.owner,
-                domain="; ".join(titles.get(a.domain, a.domain) for a in group),
-                reason="; ".join(action_reason(rubric, a) for a in group),
-                evidence=cite_lines(rubric, evidence),
-            )
+    return [
+        ActionView(
+            number=a.number,
+            priority=a.priority,
+            text=a.text,
+            owner=a.owner,
+            domain="; ".join(a.domain_titles),
+            reason="; ".join(a.reasons),
+            evidence=cite_lines(rubric, a.evidence),
         )
-    return views
+        for a in merge_actions(rubric, actions)
+    ]
 
 
 _STATUS_LABELS = {"met": "met", "not-met": "not met", "not-known": "not known"}
@@ -561,18 +554,7 @@ def build_team_context(
     if team.roles_hidden:
         roles.append(("Other roles together", str(team.roles_hidden)))
     overall = team.overall
-    if overall.score is None:
-        note = "Not enough answers to give an overall level."
-    elif overall.held_back:
-        titles = {d.id: d.title for d in team.domains}
-        weakest = " and ".join(titles[w] for w in overall.weakest_domains)
-        note = (
-            f"Held back by {weakest}: the average across domains would be higher, but the level "
-            "is capped at the weakest domain's (a scoring choice, explained under how the scores "
-            "were made)."
-        )
-    else:
-        note = f"The average of the {len(rubric.domains)} domain scores."
+    note = overall_reason(rubric, team)
     overall_change = None
     if baseline is not None:
         overall_change = _change(

@@ -148,6 +148,29 @@ def _labels(rubric: Rubric) -> dict[str, dict[str, Answer]]:
     return table
 
 
+def _found(raw: object) -> str:
+    """What a document holds instead of answer fields, in words."""
+    if raw is None:
+        return "nothing"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, str):
+        return "plain text"
+    if isinstance(raw, bool):
+        return "a yes/no value"
+    if isinstance(raw, int | float):
+        return "a number"
+    return "a single value"
+
+
+def _shown(value: object) -> str:
+    """An answer as the person wrote it: ``true`` for a yes/no value, else its repr (which
+    also makes control characters visible)."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (read as yes/no)"
+    return repr(value)
+
+
 def _norm(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).lower()
 
@@ -166,8 +189,14 @@ class Checker:
         """Validate one parsed document; a Response if it has no errors."""
         findings: list[Finding] = []
         if not isinstance(raw, dict):
-            kind = type(raw).__name__ if raw is not None else "nothing"
-            return None, [((), f"expected a mapping of answer fields, found {kind}", "error")]
+            return None, [
+                (
+                    (),
+                    "expected a mapping of answer fields (lines such as 'team: …' and "
+                    f"'answers:'), found {_found(raw)}",
+                    "error",
+                )
+            ]
         try:
             doc = ResponseDoc.model_validate(raw)
         except ValidationError as err:
@@ -228,8 +257,8 @@ class Checker:
                 findings.append(
                     (
                         ("context", qid),
-                        f"{answer!r} is not an answer to {qid!r}{suggest(str(answer), options)}; "
-                        f"expected one of {', '.join(options)}",
+                        f"{_shown(answer)} is not an answer to {qid!r}"
+                        f"{suggest(str(answer), options)}; expected one of {', '.join(options)}",
                         "error",
                     )
                 )
@@ -255,7 +284,7 @@ class Checker:
                 findings.append(
                     (
                         ("answers", item_id),
-                        f"{given!r} is not on the {scale.id!r} scale; expected one of "
+                        f"{_shown(given)} is not on the {scale.id!r} scale; expected one of "
                         f"{', '.join(scale.allowed())}",
                         "error",
                     )

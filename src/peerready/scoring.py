@@ -1037,7 +1037,9 @@ def publish_team(
         context_disagreements=team.disagreements,
         overall=_overall(rubric, domains),
         domains=domains,
-        actions=_actions(rubric, domains, team.context, team.roles),
+        # Only role groups that are shown may change an action's wording: a variant for "no
+        # peer worker answered" must not reveal that a hidden peer-worker group exists.
+        actions=_actions(rubric, domains, team.context, shown_roles),
         next_stage=next_stage(rubric, team.context, {i.id: i for d in domains for i in d.items}),
         comments=comments,
     )

@@ -105,18 +105,134 @@ class ProblemError(Exception):
         super().__init__(str(problem))
 
 
-def yaml_problem(path: str, err: YAMLError) -> Problem:
-    """Turn a ruamel error into a Problem with the position it points at."""
+def yaml_problem(path: str, err: YAMLError, text: str = "") -> Problem:
+    """Turn a ruamel error into a Problem in plain words, at the position that needs fixing.
+
+    The reader's own wording ("mapping values are not allowed here", "could not find expected
+    ':'") means nothing to most people; each known case says what is wrong and how to fix it.
+    """
     if isinstance(err, MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
-        what = err.problem or err.context or "invalid YAML"
-        if "duplicate key" in str(what) or type(err).__name__ == "DuplicateKeyError":
-            what = f"{what}; each key may appear only once in a mapping"
+        what = str(err.problem or err.context or "")
+        context = str(err.context or "")
+        if "end of stream" in what or "<stream end>" in what:
+            # Something opened and never closed: point at where it was opened.
+            mark = err.context_mark or mark
+        elif "could not find expected ':'" in what:
+            mark = err.context_mark or mark
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
-        return Problem(path, line, col, message=f"invalid YAML: {what}")
+        lines = text.splitlines()
+        source = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+        message = explain_yaml(what, context, source, col or 0, err)
+        return Problem(path, line, col, message=f"invalid YAML: {message}")
+    reader = getattr(err, "character", None)
+    if reader is not None and text:
+        position = getattr(err, "position", 0)
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        code = reader if isinstance(reader, int) else ord(str(reader)[:1] or "\0")
+        return Problem(
+            path,
+            line,
+            col,
+            message=f"invalid YAML: the file holds a control character (code 0x{code:02x}) that "
+            "YAML does not allow, often pasted in from another program: delete it",
+        )
     message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     return Problem(path, message=f"invalid YAML: {message}")
+
+
+_TOKEN_START = re.compile(r"found character '(.+)' that cannot start any token")
+_DUPLICATE = re.compile(r'found duplicate (?:merge )?key "([^"]*)"')
+_ESCAPE = re.compile(r"found unknown escape character '(.+)'")
+_ALIAS = re.compile(r"found undefined alias '(.+)'")
+_EXPECTED_CLOSE = re.compile(r"expected ',' or '([\]}])'")
+
+
+def explain_yaml(what: str, context: str, source: str, column: int, err: YAMLError) -> str:
+    """What a YAML syntax error means for the person editing the file, and how to fix it."""
+    if match := _TOKEN_START.search(what):
+        char = match.group(1)
+        if char == "\\t":
+            if source[: max(0, column - 1)].strip() == "":
+                return (
+                    "a tab is used to indent this line; YAML indents with spaces only: replace "
+                    "the tab with spaces (two per level)"
+                )
+            return "a tab here; YAML needs spaces between a key and its value: use a space"
+        return (
+            f"a value cannot start with '{char}': put the whole value in quotes, for example "
+            f'"{char}…"'
+        )
+    if match := _DUPLICATE.search(what):
+        return (
+            f"duplicate key '{match.group(1)}': it appears more than once in the same section; "
+            "keep one and delete or rename the other"
+        )
+    if match := _ESCAPE.search(what):
+        return (
+            "inside double quotes a backslash starts a special character, and "
+            f"'\\{match.group(1)}' is not one: use single quotes around the text instead, or "
+            "write the backslash twice (\\\\)"
+        )
+    if "mapping values are not allowed" in what:
+        if source[: max(0, column - 1)].lstrip() == source[: max(0, column - 1)]:
+            return (
+                "a second ':' on this line: put the value in quotes, for example "
+                'team: "Ward 7: North"'
+            )
+        return (
+            "this line is indented under a line that already has a value, or holds a second ':': "
+            "line it up with the lines above, or put the value in quotes"
+        )
+    if "could not find expected ':'" in what:
+        if re.search(r":[^\s]", source) and not re.search(r":(\s|$)", source):
+            return "after ':' a space is needed: write it as 'name: value'"
+        return (
+            "this line has no ':' after its name: write it as 'name: value', or start it with "
+            "'# ' if it is a note"
+        )
+    if "while scanning a quoted scalar" in context:
+        return "a quote opened here is never closed: add the closing quote at the end of the value"
+    if match := _EXPECTED_CLOSE.search(what):
+        bracket = match.group(1)
+        opening = "[" if bracket == "]" else "{"
+        if "<stream end>" in what:
+            return f"'{opening}' opened here is never closed: add '{bracket}' after the last entry"
+        return (
+            f"entries inside '{opening} {bracket}' are separated by commas and closed with "
+            f"'{bracket}': check the commas and brackets on this line"
+        )
+    if "expected the node content" in what or "<stream end>" in what:
+        return "the file ends in the middle of a value: finish the last line, or delete it"
+    if "expected <block end>" in what:
+        if "<scalar>" in what and '"' in source:
+            return (
+                "text after a closing quote: put the whole value inside the quotes, or remove them"
+            )
+        if "'-'" in what:
+            return (
+                "a list entry ('- ') where a 'key: value' line was expected: check how far this "
+                "line is indented"
+            )
+        return (
+            "this line is not lined up with the lines above: lines in the same section must start "
+            "in the same column (check the spaces at the start of the line)"
+        )
+    if match := _ALIAS.search(what):
+        return (
+            f"'*{match.group(1)}' at the start of a value means a reference in YAML: put the "
+            "value in quotes"
+        )
+    if "while scanning an anchor" in context or "while scanning an alias" in context:
+        return "'&' or '*' at the start of a value has a special meaning in YAML: put it in quotes"
+    if "duplicate" in what and "directive" in what:
+        return "the '%YAML' line appears twice at the top of the file: delete one"
+    if "while scanning a block scalar" in context:
+        return "the lines after '|' or '>' must be indented further than the key: indent them"
+    # Not one we know: say so plainly and give the reader's words for reference.
+    return f"the file is not laid out as YAML expects here (the reader says: {what or err})"
 
 
 _DATE_LIKE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")
@@ -131,8 +247,22 @@ def value_problem(path: str, text: str, err: Exception) -> Problem:
             if match and not _is_real_date(match.group()):
                 line = number
                 break
-        return Problem(path, line, None, message=f"not a real date ({err}); write YYYY-MM-DD")
+        return Problem(
+            path, line, None, message=f"not a real date ({_date_reason(err)}); write YYYY-MM-DD"
+        )
     return Problem(path, line, None, message=f"a value cannot be read: {err}")
+
+
+def _date_reason(err: Exception) -> str:
+    """Python's date complaint in plain words."""
+    text = str(err)
+    if "day is out of range" in text:
+        return "that month has fewer days"
+    if "month" in text:
+        return "the month must be 1 to 12"
+    if "year" in text:
+        return "the year is out of range"
+    return "it is not a date on the calendar"
 
 
 def _is_real_date(text: str) -> bool:
@@ -150,7 +280,7 @@ def load_documents_rt(text: str, path: str) -> list[Any]:
     try:
         docs = list(rt_yaml().load_all(io.StringIO(text)))
     except YAMLError as err:
-        raise ProblemError(yaml_problem(path, err)) from err
+        raise ProblemError(yaml_problem(path, err, text)) from err
     except (ValueError, OverflowError, TypeError) as err:
         # ruamel builds dates and numbers with Python's constructors, which raise these.
         raise ProblemError(value_problem(path, text, err)) from err

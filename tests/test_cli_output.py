@@ -1,0 +1,198 @@
+"""What ``score``, ``validate`` and ``report`` show in a terminal: layout, wrapping, and saying
+plainly when there is nothing to show."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pyte
+import pytest
+from typer.testing import CliRunner
+
+from peerready.cli import app
+from peerready.display import grid_widths
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+BOX = "│┃┏┓┗┛┡┩└┘├┤┼╇━─┳┻┬┴╋"
+#: Words only the long layout has (its headings, and the respondent count after the team).
+LONG_LAYOUT = {"score", "and", "level", "domain", "Overall", "(8)", "(12)", "(13)"}
+
+
+def run(
+    *args: str, columns: int | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
+    return subprocess.run(
+        [sys.executable, "-m", "peerready", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def words(text: str) -> set[str]:
+    return set(re.sub(f"[{BOX}]", " ", text).split())
+
+
+def bad_file(tmp_path: Path) -> Path:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "rubric: peer-worker-readiness\nteam: Ward 7\nrespondent:\n  role: manager\nanswers:\n"
+        "  distinctiveness.job-description: 9\n  expectations.same-picture: Sort of\n"
+    )
+    return path
+
+
+# --- nothing to show -----------------------------------------------------------------------
+
+
+def test_score_of_nothing_says_so_instead_of_an_empty_table(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["score", "nonexist"])
+    assert result.exit_code == 1
+    assert "nonexist: no such file or folder" in result.stderr
+    assert "Error: nothing could be scored" in result.stderr
+    assert result.stdout == ""
+
+
+def test_score_of_only_bad_files_says_so(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", str(bad_file(tmp_path))])
+    assert result.exit_code == 1
+    assert "nothing could be scored: all 1 file(s) had errors" in result.stderr
+    assert "Readiness by team" not in result.stdout
+
+
+def test_report_out_must_be_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    taken = tmp_path / "reports.html"
+    taken.write_text("keep me")
+    result = runner.invoke(app, ["report", str(EXAMPLES), "--out", str(taken)])
+    assert result.exit_code == 1
+    assert f"--out {taken} is a file, but reports need a folder" in result.stderr
+    assert taken.read_text() == "keep me"
+
+
+def test_report_of_nothing_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["report", str(bad_file(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "nothing could be scored" in result.stderr and "no report was written" in result.stderr
+    assert "Wrote" not in result.output
+    assert not out.exists()
+
+
+# --- the score table -----------------------------------------------------------------------
+
+
+def test_grid_widths_never_break_a_word() -> None:
+    cells = [["team", "Distinctiveness of the role"], ["Ward 7", "43 Not yet ready?"]]
+    widths = grid_widths(cells, 40)
+    assert widths is not None
+    assert widths[1] >= len("Distinctiveness") and sum(widths) + 7 <= 40
+    assert grid_widths(cells, 24) is None  # "Distinctiveness" and "team" cannot both fit
+
+
+@pytest.mark.parametrize(("columns", "grid"), [(60, False), (80, False), (100, True), (140, True)])
+def test_score_shows_a_grid_when_it_fits(columns: int, grid: bool) -> None:
+    result = run("score", "examples/", columns=columns)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    assert ("score and level" not in result.stdout) is grid
+    if grid:
+        # One row per team: the team's name starts a row that also holds every level.
+        row = next(line for line in lines if line.startswith("│ Ward 7"))
+        assert row.count("│") == 8
+    assert "…" not in result.stdout
+
+
+def test_score_lists_each_action_once_with_its_owner() -> None:
+    result = run("score", "examples/", columns=200)
+    ward = result.stdout.split("Ward 7 Acute Admissions — first actions:")[1]
+    assert ward.count("Hold a facilitated session") == 1
+    assert "Owner: " in ward
+    assert "Shared expectations, Role distinctiveness" in " ".join(ward.split())
+
+
+def test_score_and_validate_wrap_at_word_boundaries_at_60_columns(tmp_path: Path) -> None:
+    wide = run("score", "examples/", columns=250)
+    narrow = run("score", "examples/", columns=60)
+    assert all(len(line) <= 60 for line in narrow.stdout.splitlines())
+    assert words(narrow.stdout) <= words(wide.stdout) | LONG_LAYOUT
+    bad_file(tmp_path)
+    unwrapped = run("validate", "bad.yaml", cwd=tmp_path)
+    wrapped = run("validate", "bad.yaml", columns=60, cwd=tmp_path)
+    assert wrapped.returncode == 1
+    assert all(len(line) <= 60 for line in wrapped.stderr.splitlines())
+    assert wrapped.stderr.split() == unwrapped.stderr.split()
+    assert len(wrapped.stderr.splitlines()) > len(unwrapped.stderr.splitlines())
+    # The file:line:column stays whole, so editors can still jump to it.
+    assert "Error: bad.yaml:6:3:" in wrapped.stderr
+
+
+@pytest.mark.pty
+def test_score_in_a_60_column_terminal_breaks_no_word(tmp_path: Path) -> None:
+    # Short paths: a path wider than the terminal is the one thing that must fold.
+    (tmp_path / "examples").symlink_to(EXAMPLES, target_is_directory=True)
+    bad_file(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
+    wide = subprocess.run(
+        [sys.executable, "-m", "peerready", "score", "examples", "bad.yaml"],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "250"},
+        cwd=tmp_path,
+        check=False,
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "peerready", "score", "examples", "bad.yaml"],
+        env={**env, "NO_COLOR": "1", "TERM": "xterm"},
+        dimensions=(500, 60),
+        encoding="utf-8",
+        cwd=str(tmp_path),
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = pyte.Screen(60, 500)
+    pyte.Stream(screen).feed(child.before)
+    shown = "\n".join(line.rstrip() for line in screen.display)
+    assert child.exitstatus == 1
+    assert "score and level" in shown  # the long layout: a grid would not fit
+    assert "Error: bad.yaml:6:3:" in shown
+    assert words(shown) <= words(wide.stdout + wide.stderr) | LONG_LAYOUT
+
+
+# --- help answers at once ----------------------------------------------------------------------
+
+HELP_PROBE = """
+import sys
+from peerready.cli import app
+try:
+    app(sys.argv[1:], prog_name="peerready")
+except SystemExit:
+    pass
+heavy = ("pydantic", "rich", "ruamel", "jinja2", "openpyxl", "peerready.rubric")
+print(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy))
+"""
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["score", "--help"], ["assess", "--help"], ["rubric", "show", "--help"]]
+)
+def test_help_imports_nothing_heavy(args: list[str]) -> None:
+    """What makes --help slow is importing: see benchmarks/bench_help.py for the timings."""
+    result = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE, *args], capture_output=True, text=True, check=True
+    )
+    assert "Usage: peerready" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
