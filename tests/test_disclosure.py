@@ -16,6 +16,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -284,3 +285,25 @@ def test_pooling_still_shows_a_gap_hidden_in_every_team() -> None:
     assert org.roles.get("peer-worker") == 4
     assert any(g.gap.low.role == "peer-worker" for g in org.role_gaps)
     assert attack(people, 3) == []
+
+
+def test_reports_carry_no_number_that_scores_json_does_not(tmp_path: Path) -> None:
+    """The Markdown and HTML reports are a function of the published JSON (and the rubric)
+    alone: written again from scores.json they are byte for byte the same, so every number in
+    them is one the adversary above already had."""
+    from peerready.report import write_reports
+    from peerready.responses import load_responses
+    from peerready.scoring import ScoreReport
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    loaded = load_responses([examples], RUBRIC)
+    report = build_score_report(RUBRIC, loaded.responses, loaded.problems, loaded.files)
+    first = tmp_path / "first"
+    write_reports(first, RUBRIC, report)
+    again = ScoreReport.model_validate_json((first / "scores.json").read_bytes())
+    second = tmp_path / "second"
+    write_reports(second, RUBRIC, again)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
