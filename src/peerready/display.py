@@ -8,9 +8,12 @@ from rich.padding import Padding
 from rich.table import Table
 
 from .glance import MergedAction, at_a_glance, join_words
+from .participation import ParticipationWarning
+from .results import RoundReport
+from .rounds import Change, ItemChange
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
-from .wording import level_score_text
+from .wording import level_score_text, score_text
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -237,3 +240,177 @@ def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) ->
                 "\nThese results reflect one person's answers. Ask colleagues in other roles to "
                 "answer too: differences between roles are findings in their own right."
             )
+
+
+# --- plans and participation (results with rounds) ----------------------------------------------
+
+STATUS_WORDS = {
+    "not-started": "not started",
+    "in-progress": "in progress",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+
+def chance_words(beyond: bool | None) -> str:
+    """Whether a change exceeds what chance alone would give, in a few words."""
+    if beyond is None:
+        return "chance not known"
+    return "beyond chance" if beyond else "could be chance"
+
+
+def _change_line(
+    name: str, change: Change, levels: tuple[str | None, str | None] = (None, None)
+) -> str:
+    """``Name: 36 → 61, +25, beyond chance`` from published numbers; plain text."""
+    before = score_text(change.before, missing="not shown")
+    after = score_text(change.after, missing="not shown")
+    if change.change is None:
+        return f"{name}: {before} → {after} (no change can be given: a number is not shown)"
+    step = f"{change.change:+.1f}" if abs(change.change) < 1 else f"{change.change:+.0f}"
+    text = f"{name}: {before} → {after}, {step}, {chance_words(change.beyond_chance)}"
+    if levels[0] and levels[1] and levels[0] != levels[1]:
+        text += f" ({levels[0]} → {levels[1]})"
+    return text
+
+
+def _indented(console: Console, text: str, indent: int = 2) -> None:
+    """Plain text indented: a hanging indent on a terminal, whole lines in a pipe."""
+    if console.soft_wrap:
+        for line in text.splitlines():
+            console.print(" " * indent + escape(line))
+    else:
+        console.print(Padding(escape(text), (0, 0, 0, indent)))
+
+
+#: Questions listed one by one under a priority; more are summed up.
+MAX_QUESTIONS_LISTED = 3
+
+
+def _question_lines(rubric: Rubric, items: list[ItemChange]) -> list[str]:
+    if len(items) <= MAX_QUESTIONS_LISTED:
+        lines = []
+        for item in items:
+            statement = rubric.item(item.id).statement if item.id in rubric.items else item.id
+            lines.append(_change_line(f'"{statement}"', item))
+        return lines
+    up = sum(1 for i in items if i.beyond_chance and (i.change or 0) > 0)
+    down = sum(1 for i in items if i.beyond_chance and (i.change or 0) < 0)
+    unknown = sum(1 for i in items if i.beyond_chance is None)
+    chance = len(items) - up - down - unknown
+    parts = [f"{up} up beyond chance", f"{down} down beyond chance", f"{chance} could be chance"]
+    if unknown:
+        parts.append(f"{unknown} not known")
+    return [f"its {len(items)} questions: {', '.join(parts)}"]
+
+
+def print_plan_follow_up(console: Console, rubric: Rubric, results: RoundReport) -> None:
+    """Each team's agreed priorities: status, owner, due date (overdue against the report's
+    date) and, since the baseline, the change in the priority's own questions and domain."""
+    titles = {d.id: d.title for d in rubric.domains}
+    labels = {b.level: b.label for b in rubric.bands}
+    for team in results.teams:
+        plan = team.plan
+        if plan is None:
+            continue
+        console.print(
+            f"\n[bold]{escape(team.team)}[/bold] — agreed priorities: {plan.agreed} "
+            f"({plan.done} done, {plan.in_progress} in progress, {plan.overdue} overdue)"
+        )
+        agreed = [a for a in plan.actions if a.agreed]
+        if not agreed:
+            _indented(console, "The plan marks no priority as agreed.")
+        for number, action in enumerate(agreed, start=1):
+            status = STATUS_WORDS[action.status]
+            if action.overdue:
+                status += f", overdue (due {action.due})"
+            elif action.due is not None and action.status not in {"done", "dropped"}:
+                status += f", due {action.due}"
+            owner = action.owner or "not set"
+            lines = [f"{number}. {action.text}", f"Status: {status} · Owner: {owner}"]
+            follow = action.follow_up
+            if follow is None:
+                lines.append("No baseline round for this team, so no change to show.")
+            else:
+                since = follow.baseline.label + (
+                    f" ({follow.baseline.date})" if follow.baseline.date else ""
+                )
+                lines.append(f"Since {since}:")
+                lines += ["  " + line for line in _question_lines(rubric, follow.items)]
+                for domain in follow.domains:
+                    levels = (
+                        labels.get(domain.before_level or ""),
+                        labels.get(domain.after_level or ""),
+                    )
+                    lines.append(
+                        "  " + _change_line(titles.get(domain.id, domain.id), domain, levels)
+                    )
+            _indented(console, "\n".join(lines))
+    console.print(
+        '\nChanges compare the published scores of the two rounds; "beyond chance" means the '
+        "95% interval of the change leaves out zero (treating the rounds as separate samples)."
+    )
+
+
+def print_participation(console: Console, rubric: Rubric, results: RoundReport) -> None:
+    """Response rates per team and role group shown, with warnings and their threshold."""
+    console.print("\n[bold]Who answered[/bold]")
+    threshold = None
+    for team in results.teams:
+        part = team.participation
+        if not part.known:
+            why = (
+                "no headcount was given"
+                if part.reason == "no-headcount"
+                else ("the headcount does not list this team")
+            )
+            console.print(f"{escape(team.team)}: response rate unknown ({why}).")
+            continue
+        threshold = part.low_rate_below
+        if part.responded is None or part.rate is None:
+            answered = (
+                "not shown (too few to show)"
+                if part.responded is None
+                else (f"{part.responded} answered; {part.invited} invited")
+            )
+            console.print(f"{escape(team.team)}: {part.invited} invited; {answered}.")
+        else:
+            console.print(
+                f"{escape(team.team)}: {part.responded} of {part.invited} invited answered "
+                f"({part.rate:.0%})."
+            )
+        for group in part.by_role:
+            name = (
+                rubric.role_label(group.role)
+                if group.role
+                else join_words([rubric.role_label(r) for r in group.roles])
+                + " (together: too few to show apart)"
+            )
+            if group.responded is None:
+                detail = f"{group.invited} invited"
+            elif group.rate is None:
+                detail = f"{group.responded} answered; {group.invited} invited"
+            else:
+                detail = f"{group.responded} of {group.invited} ({group.rate:.0%})"
+            _indented(console, f"{name}: {detail}")
+        for warning in part.warnings:
+            _indented(console, "Warning: " + participation_warning(rubric, warning))
+    if threshold is not None:
+        console.print(
+            f"Low means below {threshold:.0%} of those invited: a common rule of thumb for staff "
+            "surveys, a convention rather than evidence. Role groups too small to show are "
+            "counted only together."
+        )
+
+
+def participation_warning(rubric: Rubric, warning: ParticipationWarning) -> str:
+    """A participation warning in words."""
+    role = rubric.role_label(warning.role) if warning.role else None
+    if warning.kind == "low-response":
+        return f"low response: {warning.rate:.0%} of those invited answered."
+    if warning.kind == "role-missing":
+        return f"no {role} answered, though some were invited; their view is missing."
+    if warning.kind == "role-under-represented":
+        return f"{role}: only {warning.rate:.0%} of those invited answered (under-represented)."
+    who = f"for {role}" if role else "for the team"
+    return f"more answers than staff invited {who}: check the headcount is up to date."

@@ -36,6 +36,8 @@ class MergedAction:
     domain_titles: list[str]
     reasons: list[str]
     evidence: list[str]
+    #: The raised actions merged into this line, most urgent first.
+    sources: tuple[PlannedAction, ...] = ()
 
 
 def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[MergedAction]:
@@ -62,6 +64,7 @@ def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Merg
                 domain_titles=[titles.get(d, d) for d in domains],
                 reasons=[action_reason(rubric, a) for a in group],
                 evidence=list(dict.fromkeys(k for a in group for k in a.evidence)),
+                sources=tuple(group),
             )
         )
     return merged

@@ -209,7 +209,15 @@ class Checker:
                 if loc in seen:
                     continue
                 seen.add(loc)
-                if detail["type"] == "extra_forbidden" and len(loc) == 1:
+                if detail["type"] == "extra_forbidden" and loc in {("plan",), ("teams",)}:
+                    message = (
+                        "this is a plan file, not answers: pass it with --plan, or check it with "
+                        "peerready validate"
+                        if loc == ("plan",)
+                        else "this is a team register or headcount file, not answers: pass it "
+                        "with --teams or --headcount"
+                    )
+                elif detail["type"] == "extra_forbidden" and len(loc) == 1:
                     message = (
                         f"unknown key {loc[0]!r}{suggest(str(loc[0]), ResponseDoc.model_fields)}; "
                         "expected one of " + ", ".join(ResponseDoc.model_fields)
@@ -403,7 +411,13 @@ def check_file(
 
 
 def find_answer_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand folders into their ``*.yaml``/``*.yml`` files, sorted, without following loops."""
+    """Expand folders into their ``*.yaml``/``*.yml`` files, sorted, without following loops.
+
+    Plan files and team register / headcount files found in a folder are left out (see
+    ``kinds``): they are peerready's own files, not answers.
+    """
+    from .kinds import file_kind
+
     files: set[Path] = set()
     problems: list[Problem] = []
     for path in paths:
@@ -412,7 +426,9 @@ def find_answer_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in names:
                     if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                        files.add(Path(root) / name)
+                        found = Path(root) / name
+                        if file_kind(found) == "answers":
+                            files.add(found)
         elif path.exists() or path.is_symlink():
             files.add(path)
         else:
