@@ -56,6 +56,15 @@ class Headcount:
     #: A register's headcount: it may list teams that are not in this round, as registers do.
     from_register: bool = False
 
+    @classmethod
+    def of(cls, path: str, teams: Mapping[str, Mapping[str, int]]) -> Headcount:
+        """A headcount from team name (or id) → role → invited."""
+        return cls(
+            path,
+            {team_key(t): dict(c) for t, c in teams.items()},
+            {team_key(t): t for t in teams},
+        )
+
     def find(self, *names: str) -> dict[str, int] | None:
         """The headcount for the first of ``names`` (id, name, aliases) that it lists."""
         for name in names:
