@@ -54,8 +54,8 @@ STRENGTH: dict[str, str] = {
 
 METHOD = [
     "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
-    '(reverse-worded questions are flipped and shown by their positive wording). "Don\'t know", '
-    '"not applicable" and blank answers are counted but never scored.',
+    "(reverse-worded questions are flipped and shown by their positive wording). Answers such "
+    'as "{unsure}", "not applicable" and blanks are counted but never scored.',
     "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
     "count only if they answered at least half of the questions that apply to them there.",
     "The team's domain score is the mean of its respondents' domain scores, with a 95% "
@@ -236,6 +236,7 @@ class TeamReport:
     next_stage: NextStageView | None
     references: list[Citation]
     evidence_statement: str
+    unsure_label: str
     method: list[str]
     caveat: str
     comments: list[tuple[str, str]]
@@ -627,12 +628,14 @@ def build_team_context(
         next_stage=_next_stage_view(rubric, team),
         references=references,
         evidence_statement=rubric.report.evidence_statement,
+        unsure_label=rubric.unsure_label,
         method=[
             m.format(
                 gap=gap_threshold,
                 min_group=min_group,
                 below=max(min_group - 1, 2),
                 comment_min_group=max(comment_min_group, min_group),
+                unsure=rubric.unsure_label,
             )
             for m in METHOD
         ],

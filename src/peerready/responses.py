@@ -344,7 +344,10 @@ class Checker:
         """The answer ``given`` means on this scale, or None if it is not one."""
         if given is None or (isinstance(given, str) and not given.strip()):
             return Answer("blank")
-        if isinstance(given, bool) or not isinstance(given, int | float | str):
+        if isinstance(given, bool):
+            # YAML reads an unquoted True or false as yes/no; a scale may have that label.
+            return self.spellings[scale_id].get(str(given).lower())
+        if not isinstance(given, int | float | str):
             return None
         key = format_value(given) if isinstance(given, int | float) else _norm(given)
         return self.spellings[scale_id].get(key)
