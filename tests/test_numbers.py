@@ -145,7 +145,7 @@ def test_roles_and_context_answers_may_be_written_as_labels(tmp_path: Path) -> N
     (tmp_path / "nurse.yaml").write_text(
         "rubric: peer-worker-readiness\nteam: Larch Ward\n"
         "respondent:\n  role: Clinician or practitioner\n"
-        "context:\n  employment-model: Additional to the team\n  employer: \"Don't know\"\n"
+        'context:\n  employment-model: Additional to the team\n  employer: "Don\'t know"\n'
         "  setting: in-patient ward\n  stage: planning the role\n"
         "answers:\n  distinctiveness.job-description: Talked about only\n",
         encoding="utf-8",

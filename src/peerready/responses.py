@@ -561,11 +561,7 @@ def unify_team_names(responses: Sequence[Response]) -> tuple[list[Response], lis
             odd = sorted({r.path for r in members if r.organisation and r.organisation != chosen})
             tied = [o for o in organisations if organisations[o] == organisations[chosen]]
             spread = ", ".join(f"{o!r} in {organisations[o]}" for o in sorted(organisations))
-            how = (
-                "as many files name each"
-                if len(tied) > 1
-                else f"{chosen!r} is the most common"
-            )
+            how = "as many files name each" if len(tied) > 1 else f"{chosen!r} is the most common"
             problems.append(
                 Problem(
                     odd[0],
