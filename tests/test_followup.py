@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from peerready.cli import app
+from peerready.plans import rubric_actions
 from peerready.rubric import load_rubric
 
 from .answersets import write_team
@@ -31,31 +32,30 @@ FOLLOW_UP_DATE = "2027-05-10"
 RUBRIC = load_rubric()
 
 
+JOB = "write-job-description"
+
+
 def edit_plan(text: str) -> str:
-    """The team's decisions on its drafted plan: three agreed priorities — the role-gap session
-    done, involving the staff whose posts overlap in progress and overdue by the follow-up, a
-    new job description not started — and reviewing formalisation left for later."""
+    """The team's decisions on its drafted plan: of the three the draft marks, the first is done
+    (by January) and the second in progress (due by March, so overdue at the follow-up); instead
+    of the third, the team agrees to write a new job description (not started, due September)."""
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
     data = yaml.load(text)
-    decisions: dict[str, dict[str, Any]] = {
-        "agree-the-role": {
-            "due": date(2027, 1, 31),
-            "status": "done",
-            "notes": "Session held on 14 January; the agreement is on the ward's shared drive.",
-        },
-        "involve-overlapping-staff": {"due": date(2027, 3, 31), "status": "in-progress"},
-        "review-formalisation": {"agreed": False},
-        "write-job-description": {
-            "agreed": True,
-            "owner": "Ward manager, with the trust's peer support lead",
-            "due": date(2027, 9, 30),
-        },
-    }
-    for action in data["actions"]:
-        for key, value in decisions.get(action["id"], {}).items():
-            action[key] = value
+    actions = data["actions"]
+    first, second, third = actions[:3]
+    assert JOB not in {first["id"], second["id"]}, "the example's story needs another action"
+    first.update(
+        due=date(2027, 1, 31),
+        status="done",
+        notes="Done in January; the write-up is on the ward's shared drive.",
+    )
+    second.update(due=date(2027, 3, 31), status="in-progress")
+    third["agreed"] = False
+    job = next(a for a in actions if a["id"] == JOB)
+    job.update(agreed=True, owner="Ward manager, with the trust's peer support lead")
+    job["due"] = date(2027, 9, 30)
     out = io.StringIO()
     yaml.dump(data, out)
     return out.getvalue()
@@ -149,23 +149,25 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
     change = team["baseline_change"]
     assert change["round"] == {"label": "examples", "date": "2026-11-02"}
     distinct = next(d for d in change["domains"] if d["id"] == "distinctiveness")
-    assert distinct["before"] == before["domains"][0]["score"] == 41.3
+    assert distinct["before"] == before["domains"][0]["score"] == 41.4
     assert distinct["after"] == team["domains"][0]["score"]
-    assert distinct["change"] == round(distinct["after"] - 41.3, 1)
+    assert distinct["change"] == round(distinct["after"] - 41.4, 1)
 
     # the plan: three agreed, one done, one overdue against the report's date
     status = team["plan"]
     assert status["as_of"] == FOLLOW_UP_DATE
     counts = {k: status[k] for k in ("agreed", "done", "in_progress", "not_started", "overdue")}
     assert counts == {"agreed": 3, "done": 1, "in_progress": 1, "not_started": 1, "overdue": 1}
-    agreed = {a["id"]: a for a in status["actions"] if a["agreed"]}
-    assert list(agreed) == ["agree-the-role", "involve-overlapping-staff", "write-job-description"]
-    assert agreed["involve-overlapping-staff"]["overdue"] is True
-    assert agreed["agree-the-role"]["overdue"] is False
-    assert agreed["write-job-description"]["overdue"] is False
-    assert agreed["write-job-description"]["owner"].startswith("Ward manager")
+    agreed = [a for a in status["actions"] if a["agreed"]]
+    done, late, job_action = agreed
+    assert (done["status"], done["overdue"]) == ("done", False)
+    assert (late["status"], late["due"], late["overdue"]) == ("in-progress", "2027-03-31", True)
+    assert (job_action["id"], job_action["status"], job_action["overdue"]) == (
+        JOB, "not-started", False,
+    )  # fmt: skip
+    assert job_action["owner"].startswith("Ward manager")
     # each agreed priority: the change in its own question and domain, next to its status
-    job = agreed["write-job-description"]["follow_up"]
+    job = job_action["follow_up"]
     assert job["baseline"] == {"label": "examples", "date": "2026-11-02"}
     (question,) = job["items"]
     item_before = next(
@@ -176,18 +178,22 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
     assert question["change"] == 59.6 and question["beyond_chance"] is True
     assert question["interval"][0] > 0
     assert [d["id"] for d in job["domains"]] == ["distinctiveness"]
-    overlap = agreed["involve-overlapping-staff"]["follow_up"]
-    assert [i["id"] for i in overlap["items"]] == ["expectations.overlapping-staff-involved"]
-    assert overlap["items"][0]["beyond_chance"] is False
-    # the role-gap session: the questions where roles answered far apart at the baseline
-    gap_items = {g["item"] for d in before["domains"] for g in d["role_gaps"] if g["item"]}
-    role_gap = agreed["agree-the-role"]["follow_up"]
-    assert {i["id"] for i in role_gap["items"]} == gap_items
-    assert {d["id"] for d in role_gap["domains"]} == {
-        "expectations",
-        "distinctiveness",
-        "alignment",
-    }
+    for action in (done, late):
+        info = rubric_actions(RUBRIC)[action["id"]]
+        follow = action["follow_up"]
+        assert [action["domain"], *action["also_in"]] == [d["id"] for d in follow["domains"]]
+        if info.kind == "item":
+            assert [i["id"] for i in follow["items"]] == list(info.items)
+        elif info.kind == "role_gap":
+            # the questions where roles answered far apart at the baseline
+            gap_items = {
+                g["item"]
+                for d in before["domains"]
+                if d["id"] in [action["domain"], *action["also_in"]]
+                for g in d["role_gaps"]
+                if g["item"]
+            }
+            assert {i["id"] for i in follow["items"]} == gap_items
     others = [a for a in status["actions"] if not a["agreed"]]
     assert others and all(a["follow_up"] is None for a in others)
 
@@ -215,6 +221,7 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
     text = compared.stdout
     assert "agreed priorities: 3 (1 done, 1 in progress, 1 overdue)" in text
     assert "Status: in progress, overdue (due 2027-03-31)" in text
+    assert "Status: done" in text
     assert (
         '"The peer worker post has a written job description, built around the use of lived '
         'experience, that the team has seen.": 40 → 100, +60, beyond chance'

@@ -633,7 +633,7 @@ def score_batch(
             raise PeerreadyError(
                 f"{paths[0]}: scored with rubric {saved.rubric.id!r}, not {rub.id!r}"
             )
-        return saved, LoadResult([], [], saved.files or 0)
+        return saved, LoadResult([], [], 0)
     result = load_batch(paths, rub, quiet=quiet, max_bytes=max_bytes)
     if register is not None:
         from .teams import apply_register
@@ -668,7 +668,7 @@ def score_round(
 
     if len(paths) == 1 and paths[0].suffix == ".json" and paths[0].is_file():
         found = load_saved_round(paths[0], rub)
-        return found, LoadResult([], [], found.report.files or 0)
+        return found, LoadResult([], [], 0)
     report, result = score_batch(paths, rub, min_group, **options)
     return make_round(report, paths), result
 

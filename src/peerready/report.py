@@ -54,13 +54,17 @@ STRENGTH: dict[str, str] = {
 
 METHOD = [
     "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
-    '(reverse-worded questions are flipped and shown by their positive wording). "Don\'t know", '
-    '"not applicable" and blank answers are counted but never scored.',
-    "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
-    "count only if they answered at least half of the questions that apply to them there.",
-    "The team's domain score is the mean of its respondents' domain scores, with a 95% "
-    "confidence interval from their spread. A level is firm only when the whole interval lies in "
-    "one band; otherwise, and always with one respondent, it is provisional.",
+    "(reverse-worded questions are flipped and shown by their positive wording). Answers such "
+    'as "{unsure}", "not applicable" and blanks are counted but never scored.',
+    "A team's score on a question is the mean of its members' scored answers. Its domain score "
+    "is the weighted mean of the question scores that can be shown, if at least half of the "
+    "questions asked have one; each role group's domain score is built the same way from its "
+    "own question scores.",
+    "The 95% confidence interval is centred on the domain score, with its width from the spread "
+    "of respondents' own domain scores (the weighted mean of each person's scored answers, for "
+    "those who answered at least half of the questions that apply to them). A level is firm "
+    "only when the whole interval lies in one band; otherwise, and always with very few "
+    "respondents, it is provisional.",
     "The overall score is the mean of the domain scores shown; its level is capped at the level "
     "of the weakest domain. The cap is a choice made in designing the scoring, not a research "
     "finding: the evidence describes the conditions working together but does not show that one "
@@ -77,9 +81,10 @@ METHOD = [
     "published numbers (a team against its organisation, a role against its team, one question "
     "against another) can be used to work out the answers or the size of a smaller group: "
     "further numbers are withheld where a subtraction would reveal one (secondary "
-    "suppression). Teams of 2 to {below} respondents are shown without scores unless the team "
-    "agreed to show them. Free-text comments appear only when asked for, and only for teams of "
-    "at least {comment_min_group}, without names or ids and in a shuffled order.",
+    "suppression). {small_teams} are shown without scores unless the team agreed to show "
+    "them. Free-text comments appear only when asked for, and only for teams of at least "
+    "{comment_min_group} (or in a one-person self-assessment), without names or ids and in a "
+    "shuffled order.",
     "Actions come from the rubric: each is raised when the team's score on its question falls "
     'below a threshold set in the rubric; role gaps and clusters of "don\'t know" answers raise '
     "actions of their own.",
@@ -236,6 +241,7 @@ class TeamReport:
     next_stage: NextStageView | None
     references: list[Citation]
     evidence_statement: str
+    unsure_label: str
     method: list[str]
     caveat: str
     comments: list[tuple[str, str]]
@@ -268,7 +274,6 @@ class Portfolio:
     rubric: str
     domains: list[str]
     rows: list[PortfolioRow]
-    files: str
     respondents: str
     errors: int
     error_files: int
@@ -627,12 +632,18 @@ def build_team_context(
         next_stage=_next_stage_view(rubric, team),
         references=references,
         evidence_statement=rubric.report.evidence_statement,
+        unsure_label=rubric.unsure_label,
         method=[
             m.format(
                 gap=gap_threshold,
                 min_group=min_group,
-                below=max(min_group - 1, 2),
+                small_teams=(
+                    "Teams of 2 respondents"
+                    if min_group <= 3
+                    else f"Teams of 2 to {min_group - 1} respondents"
+                ),
                 comment_min_group=max(comment_min_group, min_group),
+                unsure=rubric.unsure_label,
             )
             for m in METHOD
         ],
@@ -695,7 +706,6 @@ def build_portfolio_context(
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
         domains=[d.title for d in rubric.domains],
         rows=rows,
-        files=str(report.files) if report.files is not None else "not shown",
         respondents=str(report.respondents)
         + (
             f" (and {report.hidden_teams} team(s) with fewer than {report.settings.min_group}, "

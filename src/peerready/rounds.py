@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,10 +53,26 @@ class Round:
         return RoundRef(label=self.label, date=self.date)
 
 
-def round_date(report: ScoreReport) -> date | None:
-    """A round's date: the last assessment date of any team in it (None if none is dated)."""
+_LABEL_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})(?:-(\d{2}))?(?!\d)")
+
+
+def label_date(label: str) -> date | None:
+    """A date written in a round's name (``round-2026-05`` is 1 May 2026), or None."""
+    match = _LABEL_DATE.search(label)
+    if match is None:
+        return None
+    year, month, day = match.group(1), match.group(2), match.group(3) or "01"
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def round_date(report: ScoreReport, label: str = "") -> date | None:
+    """A round's date: the last assessment date published for any team in it; failing that (no
+    dates, or every team too small to show its dates), a date in the round's name."""
     last = [t.assessed[1] for t in report.teams if t.assessed]
-    return date.fromisoformat(max(last)) if last else None
+    return date.fromisoformat(max(last)) if last else label_date(label)
 
 
 def round_label(paths: Sequence[Path]) -> str:
@@ -70,7 +87,8 @@ def round_label(paths: Sequence[Path]) -> str:
 
 def make_round(report: ScoreReport, paths: Sequence[Path]) -> Round:
     """The round scored from ``paths``."""
-    return Round(round_label(paths), round_date(report), report, ", ".join(map(str, paths)))
+    label = round_label(paths)
+    return Round(label, round_date(report, label), report, ", ".join(map(str, paths)))
 
 
 def load_saved_round(path: Path, rubric: Rubric) -> Round:
@@ -87,7 +105,7 @@ def load_saved_round(path: Path, rubric: Rubric) -> Round:
         raise PeerreadyError(f"{path}: scored with rubric {report.rubric.id!r}, not {rubric.id!r}")
     saved = data.get("round") if isinstance(data, dict) else None
     label = round_label([path])
-    when = round_date(report)
+    when = round_date(report, label)
     if isinstance(saved, dict):
         label = str(saved.get("label") or label)
         with_date = saved.get("date")
