@@ -18,7 +18,7 @@ from peerready.cli import app
 from peerready.display import grid_widths
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "round-2026-11"
 BOX = "│┃┏┓┗┛┡┩└┘├┤┼╇━─┳┻┬┴╋"
 #: Words only the long layout has (its headings, and the respondent count after the team).
 LONG_LAYOUT = {"score", "and", "level", "domain", "Overall", "(8)", "(12)", "(13)"}
@@ -102,7 +102,7 @@ def test_grid_widths_never_break_a_word() -> None:
 
 @pytest.mark.parametrize(("columns", "grid"), [(60, False), (80, False), (100, True), (140, True)])
 def test_score_shows_a_grid_when_it_fits(columns: int, grid: bool) -> None:
-    result = run("score", "examples/", columns=columns)
+    result = run("score", "examples/round-2026-11/", columns=columns)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert all(len(line) <= columns for line in lines)
@@ -115,7 +115,7 @@ def test_score_shows_a_grid_when_it_fits(columns: int, grid: bool) -> None:
 
 
 def test_score_lists_each_action_once_with_its_owner() -> None:
-    result = run("score", "examples/", columns=200)
+    result = run("score", "examples/round-2026-11/", columns=200)
     ward = result.stdout.split("Ward 7 Acute Admissions — first actions:")[1]
     assert ward.count("Hold a facilitated session") == 1
     assert "Owner: " in ward
@@ -123,8 +123,8 @@ def test_score_lists_each_action_once_with_its_owner() -> None:
 
 
 def test_score_and_validate_wrap_at_word_boundaries_at_60_columns(tmp_path: Path) -> None:
-    wide = run("score", "examples/", columns=250)
-    narrow = run("score", "examples/", columns=60)
+    wide = run("score", "examples/round-2026-11/", columns=250)
+    narrow = run("score", "examples/round-2026-11/", columns=60)
     assert all(len(line) <= 60 for line in narrow.stdout.splitlines())
     assert words(narrow.stdout) <= words(wide.stdout) | LONG_LAYOUT
     bad_file(tmp_path)

@@ -12,7 +12,7 @@ from peerready.responses import load_responses
 from peerready.rubric import load_rubric
 from peerready.scoring import ScoreReport, TeamScore, build_score_report
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "round-2026-11"
 RUBRIC = load_rubric()
 
 
@@ -99,9 +99,11 @@ def test_the_report_says_what_the_terminal_says(report: ScoreReport) -> None:
         context = build_team_context(
             RUBRIC, each, slug="x", min_group=3, gap_threshold=RUBRIC.gap_threshold
         )
-        assert context.overall_note == glance.reason
-        assert [a.text for a in context.first_actions] == [a.text for a in glance.first_actions]
-        assert [a.owner for a in context.first_actions] == [a.owner for a in glance.first_actions]
+        assert context.overall_note == glance.reason == context.summary.reason
+        # The summary's three priorities are the terminal's first three actions.
+        first = glance.first_actions[:3]
+        assert [a.text for a in context.first_actions] == [a.text for a in first]
+        assert [a.owner for a in context.first_actions] == [a.owner for a in first]
 
 
 def test_no_overall_score_says_so(report: ScoreReport) -> None:

@@ -309,7 +309,9 @@ def _reading(group: int, folder: Path) -> bool:
 def test_ctrl_c_during_a_large_batch_exits_130_and_leaves_no_half_files(tmp_path: Path) -> None:
     answers = tmp_path / "answers"
     answers.mkdir()
-    text = (CORPUS.parent.parent / "examples" / "ward-7-acute" / "respondent-01.yaml").read_text()
+    text = (
+        CORPUS.parent.parent / "examples" / "round-2026-11" / "ward-7-acute" / "respondent-01.yaml"
+    ).read_text()
     for n in range(3000):
         (answers / f"r{n:04d}.yaml").write_text(text.replace("WA01", f"X{n:04d}"))
     out = tmp_path / "out"

@@ -146,7 +146,7 @@ def main(
 ) -> None:
     """Assess how ready a mental-health team is to introduce peer workers.
 
-    Start with: peerready report examples/ --out reports/
+    Start with: peerready report examples/round-2026-11 --out reports/
     """
     for console in (err_console, out_console):
         cast("LazyConsole", console).reset()
@@ -519,6 +519,28 @@ class ReportFormat(StrEnum):
     html = "html"
     md = "md"
     both = "both"
+    pdf = "pdf"
+    summary = "summary"
+
+
+class SortOrder(StrEnum):
+    name = "name"
+    overall = "overall"
+    domain = "domain"
+
+
+def report_formats(chosen: "list[ReportFormat]") -> tuple[list[str], bool]:
+    """The file formats asked for, and whether only the one-page summary is wanted.
+
+    ``summary`` alone gives HTML and Markdown summaries; with ``pdf`` (or html, md), summaries in
+    those formats.
+    """
+    summary = ReportFormat.summary in chosen
+    formats: list[str] = []
+    for fmt in chosen:
+        names = {"both": ["html", "md"], "summary": []}.get(fmt.value, [fmt.value])
+        formats += [f for f in names if f not in formats]
+    return formats or ["html", "md"], summary
 
 
 @app.command()
@@ -526,9 +548,23 @@ def report(
     paths: PathsArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the reports into.")],
     rubric: RubricOption = "default",
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = (
-        ReportFormat.both
-    ),
+    fmt: Annotated[
+        list[ReportFormat] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md, both (the default), pdf (needs peerready[pdf]) or summary (the "
+            "one-page summary alone); repeat to combine, e.g. --format summary --format pdf.",
+        ),
+    ] = None,
+    sort: Annotated[
+        SortOrder,
+        typer.Option(
+            "--sort",
+            help="Order of teams in the portfolio: name, overall (lowest overall score first) or "
+            "domain (lowest domain score first).",
+        ),
+    ] = SortOrder.name,
     min_group: MinGroupOption = 3,
     include_comments: Annotated[
         bool,
@@ -550,15 +586,18 @@ def report(
 ) -> None:
     """Write a report per team, a portfolio index and scores.json into a folder.
 
-    Example: peerready report examples/ --out reports/
+    Example: peerready report responses-2026-11/ --baseline responses-2026-05/ --out reports/
     """
-    from .report import write_reports
+    from .report import PDF_HELP, pdf_available, render_reports, write_files
 
     if out.exists() and not out.is_dir():
         fail(
             f"--out {out} is a file, but reports need a folder: give the name of a folder "
             "(it is created if it does not exist)"
         )
+    formats, summary = report_formats(fmt or [ReportFormat.both])
+    if "pdf" in formats and not pdf_available():
+        fail(PDF_HELP)
     rub = load_rubric_or_exit(rubric)
     with user_errors():
         before = None
@@ -582,15 +621,19 @@ def report(
         )
         if not scores.teams:
             fail(nothing_scored(result) + "; no report was written")
-        formats = ["html", "md"] if fmt is ReportFormat.both else [fmt.value]
-        written = write_reports(
-            out,
+        if before is not None:
+            from .baseline import with_baseline
+
+            scores = with_baseline(scores, before)
+        files = render_reports(
             rub,
             scores,
             formats=formats,
-            baseline=before,
+            summary=summary,
             include_comments=include_comments,
+            sort=sort.value,
         )
+        written = write_files(out, files)
     teams = len(scores.teams)
     err_console.print(
         f"Wrote {len(written)} file(s) for {teams} team(s) to {escape(str(out))}"

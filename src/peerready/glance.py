@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .rubric import Rubric
 from .scoring import DomainScore, PlannedAction, TeamScore
-from .wording import action_reason
+from .wording import action_reason, level_score_text
 
 #: How many actions "what to do first" lists.
 FIRST_ACTIONS = 5
@@ -123,10 +123,12 @@ def overall_reason(rubric: Rubric, team: TeamScore) -> str:
         return "Not enough answers to give an overall level."
     if overall.held_back:
         names = join_words([d.title for d in holding_back(team)])
+        average = level_score_text(rubric, overall.score)
         return (
-            f"Held back by {names}: the average across domains would be higher, but the level "
-            "is capped at the weakest domain's (a scoring choice, explained under how the scores "
-            "were made)."
+            f"Held back by {names}: the average of the domain scores, {average}, is in the "
+            f"{rubric.band_for(overall.score).label} band, but the overall level is capped at "
+            "the level of the weakest domain (a rule of this tool, not a research finding; see "
+            "how the scores were made)."
         )
     shown = sum(1 for d in team.domains if d.score is not None)
     if shown < len(rubric.domains):

@@ -211,6 +211,51 @@ class ContextSpread(Out):
 Visibility = Literal["full", "self-assessment", "small-team-hidden", "small-team-shown"]
 
 
+class DomainBaseline(Out):
+    """One domain at the baseline, and the change since (follow-up minus baseline).
+
+    ``change`` is given only where both rounds' scores are published. ``change_interval`` is
+    the 95% interval of the difference of two independent means (Welch), worked out from each
+    round's published interval and respondents; ``beyond_chance`` is True when it leaves out 0,
+    None when it cannot be worked out (a round with one respondent, or no interval).
+    """
+
+    id: str
+    score: float | None
+    level: str
+    label: str
+    respondents: int | None
+    change: float | None
+    change_interval: tuple[float, float] | None
+    beyond_chance: bool | None
+
+
+class OverallBaseline(Out):
+    """The overall score and level at the baseline, and the change since where both are shown."""
+
+    score: float | None
+    level: str
+    label: str
+    change: float | None
+
+
+class Baseline(Out):
+    """A team's results in the baseline round (matched by normalised team name)."""
+
+    team: str
+    assessed: tuple[str, str] | None
+    respondents: int | None
+    overall: OverallBaseline
+    domains: list[DomainBaseline]
+
+
+class BaselineRound(Out):
+    """The baseline round a report compares with: its first and last date, and its teams."""
+
+    assessed: tuple[str, str] | None
+    teams: int
+
+
 class TeamScore(Out):
     """One team's published results.
 
@@ -219,7 +264,9 @@ class TeamScore(Out):
     respondents, who could work out each other's answers: no numbers shown) or
     ``small-team-shown`` (the same, shown because the user asked). ``roles`` holds only the
     role groups that may be shown; ``roles_hidden`` counts the rest together (0 or at least
-    ``min_group``). ``respondents`` is None for a hidden small team.
+    ``min_group``). ``respondents`` is None for a hidden small team. ``baseline`` holds the
+    team's results in an earlier round and the change since, when a baseline was given
+    (``peerready.baseline``).
     """
 
     team: str
@@ -236,6 +283,7 @@ class TeamScore(Out):
     actions: list[PlannedAction]
     next_stage: NextStage | None = None
     comments: list[Comment] = []
+    baseline: Baseline | None = None
 
 
 class OrganisationGap(Out):
@@ -290,6 +338,7 @@ class ScoreReport(Out):
 
     ``respondents`` adds up the teams whose numbers are shown; ``hidden_teams`` counts teams too
     small to show. ``files`` is None when it would give away the size of a hidden team.
+    ``baseline`` describes the earlier round compared with, if any.
     """
 
     rubric: RubricRef
@@ -301,6 +350,7 @@ class ScoreReport(Out):
     organisations: list[OrganisationScore]
     errors: list[FileError]
     warnings: list[FileError]
+    baseline: BaselineRound | None = None
 
 
 # --- small pure helpers ----------------------------------------------------------------------
