@@ -63,6 +63,12 @@ rubric_app = typer.Typer(
     cls=Group, help="List, show, check and describe rubrics.", no_args_is_help=True
 )
 app.add_typer(rubric_app, name="rubric")
+schema_app = typer.Typer(
+    cls=Group,
+    help="Print the JSON Schema of peerready's files (scores.json, rubric files).",
+    no_args_is_help=True,
+)
+app.add_typer(schema_app, name="schema")
 
 
 class LazyConsole:
@@ -253,6 +259,26 @@ def rubric_schema() -> None:
     from .rubric import Rubric
 
     typer.echo(json.dumps(Rubric.model_json_schema(), indent=2, sort_keys=True))
+
+
+@schema_app.command("scores")
+def schema_scores() -> None:
+    """Print the JSON Schema of scores.json (what score --format json and report write).
+
+    Example: peerready schema scores > scores.schema.json
+    """
+    from .export import scores_schema
+
+    typer.echo(scores_schema(), nl=False)
+
+
+@schema_app.command("rubric")
+def schema_rubric() -> None:
+    """Print the JSON Schema of rubric files (the same as peerready rubric schema).
+
+    Example: peerready schema rubric > rubric.schema.json
+    """
+    rubric_schema()
 
 
 PathsArgument = Annotated[

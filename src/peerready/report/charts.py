@@ -186,12 +186,11 @@ def band_palette(count: int) -> list[tuple[str, str, str]]:
 
 
 def band_css(rubric: Rubric) -> str:
-    """CSS classes for the rubric's bands: ``heat-N`` cells, ``zone-N`` chart zones and
-    ``tone-N`` badges, N counting bands from the lowest."""
+    """CSS classes for the rubric's bands: ``heat-N`` cells and ``tone-N`` badges, N counting
+    bands from the lowest (the chart's zones carry their colour as an attribute)."""
     rules = []
-    for index, (cell, zone, dark) in enumerate(band_palette(len(rubric.bands))):
+    for index, (cell, _, dark) in enumerate(band_palette(len(rubric.bands))):
         rules.append(
-            f".heat-{index} {{ background: {cell}; }} .zone-{index} {{ fill: {zone}; }} "
-            f".tone-{index} {{ background: {dark}; }}"
+            f".heat-{index} {{ background: {cell}; }} .tone-{index} {{ background: {dark}; }}"
         )
     return "\n".join(rules)

@@ -209,6 +209,7 @@ class Summary:
     changes_note: str
     caveats: list[str]
     ready: str
+    scores_line: str
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,8 @@ class HeatCell:
     provisional: bool
     change: str
     chance: str
+    since: str = ""
+    weakest: bool = False
 
 
 @dataclass(frozen=True)
@@ -792,11 +795,7 @@ def _ready(rubric: Rubric, team: TeamScore) -> str:
     short = [d for d in scored if d.score is not None and d.score < top.min]
     if not short:
         return f"Every domain shown is at {top.label} ({top.min:g} or more)."
-    gaps = [f"{d.title} {top.min - (d.score or 0):.0f}" for d in short]
-    return (
-        f"To be {top.label} overall, every domain needs {top.min:g} or more. Points still to go: "
-        f"{join_words(gaps)}."
-    )
+    return f"To be {top.label} overall, every domain needs {top.min:g} or more."
 
 
 def _chart_text(rubric: Rubric, team: TeamScore) -> str:
@@ -890,6 +889,12 @@ def _summary(
         changes_note=note,
         caveats=_caveats(rubric, team, min_group),
         ready=_ready(rubric, team),
+        scores_line="; ".join(
+            f"{d.title} {level_score_text(rubric, d.score)} ({d.label}"
+            + (", provisional" if d.provisional and d.score is not None else "")
+            + ")"
+            for d in team.domains
+        ),
     )
 
 
@@ -1021,7 +1026,11 @@ def build_team_context(
 
 
 def _heat_cell(
-    rubric: Rubric, domain: DomainScore | None, change: DomainBaseline | None, date: str
+    rubric: Rubric,
+    domain: DomainScore | None,
+    change: DomainBaseline | None,
+    date: str,
+    weakest: bool,
 ) -> HeatCell:
     if domain is None:
         return HeatCell("no-data", "", "No data", "heat-none", False, "", "")
@@ -1033,9 +1042,9 @@ def _heat_cell(
         if domain.items and all(i.asked == 0 for i in domain.items):
             return HeatCell("not-applicable", "", "Does not apply", "heat-na", False, "", "")
         return HeatCell("no-data", "", "Not enough answers", "heat-none", False, "", "")
-    text = ""
+    text = since = ""
     if change is not None and change.change is not None:
-        text = f"{signed(change.change)} since {date}"
+        text, since = signed(change.change), f" since {date}"
     elif change is not None:
         text = "no earlier score"
     return HeatCell(
@@ -1046,6 +1055,8 @@ def _heat_cell(
         provisional=domain.provisional,
         change=text,
         chance=chance_short(change),
+        since=since,
+        weakest=weakest,
     )
 
 
@@ -1062,9 +1073,9 @@ def _overall_cell(rubric: Rubric, team: TeamScore, date: str) -> HeatCell:
             "",
             "",
         )
-    change = ""
+    change = since = ""
     if team.baseline is not None and team.baseline.overall.change is not None:
-        change = f"{signed(team.baseline.overall.change)} since {date}"
+        change, since = signed(team.baseline.overall.change), f" since {date}"
     return HeatCell(
         kind="score",
         score=level_score_text(rubric, overall.score),
@@ -1073,6 +1084,7 @@ def _overall_cell(rubric: Rubric, team: TeamScore, date: str) -> HeatCell:
         provisional=overall.provisional,
         change=change,
         chance="",
+        since=since,
     )
 
 
@@ -1184,7 +1196,13 @@ def build_portfolio_context(
                 overall=_overall_cell(rubric, team, date),
                 weakest=join_words(weakest),
                 cells=[
-                    _heat_cell(rubric, domains.get(d.id), changes.get(d.id), date)
+                    _heat_cell(
+                        rubric,
+                        domains.get(d.id),
+                        changes.get(d.id),
+                        date,
+                        d.id in team.overall.weakest_domains,
+                    )
                     for d in rubric.domains
                 ],
             )

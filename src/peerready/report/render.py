@@ -8,6 +8,7 @@ error whose message says how to get it or to print the HTML instead.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,16 @@ def html_to_pdf(html: str) -> bytes:
         from weasyprint import HTML
     except (ImportError, OSError) as err:
         raise PdfUnavailable(PDF_HELP) from err
-    document = HTML(string=html, base_url=None)
-    pdf = document.write_pdf(pdf_tags=True, pdf_identifier=b"peerready", uncompressed_pdf=False)
+    # WeasyPrint logs each screen-only CSS rule it skips (scroll boxes, wide-screen layouts);
+    # the print rules are what it uses, so those notices are noise here.
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        document = HTML(string=html, base_url=None)
+        pdf = document.write_pdf(pdf_tags=True, pdf_identifier=b"peerready")
+    finally:
+        logger.setLevel(level)
     assert pdf is not None
     return bytes(pdf)
 
