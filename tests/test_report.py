@@ -109,6 +109,12 @@ def test_example_reports_regenerate_identically(
         )
 
 
+def test_readme_quick_start_is_the_command_that_made_the_examples() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = " ".join(["peerready", *EXAMPLE_COMMAND, "--out", "examples/reports"])
+    assert command.replace(str(ROOT) + "/", "") in readme
+
+
 def test_report_contents_a_commissioner_needs() -> None:
     html = (REPORTS / "northgate-community-mental-health-team.html").read_text()
     for needle in [
