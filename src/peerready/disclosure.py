@@ -20,9 +20,9 @@ team whose results the user chose to show) are known values and are left out of 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 Atom = Hashable
@@ -43,10 +43,52 @@ class Candidate:
 
 @dataclass
 class _Row:
-    """A reduced row: coefficients per atom column, and the candidates it combines."""
+    """A row of whole numbers: coefficients per atom column, and the candidates it combines.
 
-    values: dict[int, Fraction]
-    combo: dict[int, Fraction]
+    Rows are kept fraction-free (scaled by whole numbers and divided by their common factor),
+    which is exact and much faster than ``fractions.Fraction``; only whether a coefficient is
+    zero matters to the callers.
+    """
+
+    values: dict[int, int]
+    combo: dict[int, int]
+
+    def normalise(self) -> None:
+        """Divide by the common factor of every entry, leading coefficient made positive."""
+        common = 0
+        for value in self.values.values():
+            common = math.gcd(common, value)
+        for value in self.combo.values():
+            common = math.gcd(common, value)
+        if self.values and self.values[min(self.values)] < 0:
+            common = -common
+        if common not in (0, 1):
+            self.values = {c: v // common for c, v in self.values.items()}
+            self.combo = {i: v // common for i, v in self.combo.items()}
+
+
+def _eliminate(row: _Row, column: int, pivot: _Row) -> None:
+    """Make ``row``'s entry in ``column`` zero using ``pivot`` (whose entry there is nonzero):
+    row ← p·row − r·pivot, with p and r the two entries."""
+    r = row.values.get(column, 0)
+    if not r:
+        return
+    p = pivot.values[column]
+    row.values = _combine(row.values, p, pivot.values, -r)
+    row.combo = _combine(row.combo, p, pivot.combo, -r)
+    row.normalise()
+
+
+def _combine(a: Mapping[int, int], x: int, b: Mapping[int, int], y: int) -> dict[int, int]:
+    """``x·a + y·b`` on sparse vectors, dropping zeros."""
+    out = {k: x * v for k, v in a.items()}
+    for key, value in b.items():
+        new = out.get(key, 0) + y * value
+        if new:
+            out[key] = new
+        else:
+            out.pop(key, None)
+    return out
 
 
 class _Basis:
@@ -55,43 +97,23 @@ class _Basis:
     def __init__(self) -> None:
         self.pivots: dict[int, _Row] = {}
 
-    def reduce(self, values: dict[int, Fraction], combo: dict[int, Fraction]) -> _Row:
-        """Subtract pivot rows until no pivot column is left (the basis is fully reduced)."""
+    def reduce(self, values: dict[int, int], combo: dict[int, int]) -> _Row:
+        """Eliminate every pivot column from a vector (the basis is fully reduced, so one pass
+        over the vector's own pivot columns is enough)."""
         row = _Row(dict(values), dict(combo))
         for column in [c for c in values if c in self.pivots]:
-            factor = row.values.get(column)
-            if not factor:
-                continue
-            pivot = self.pivots[column]
-            _axpy(row.values, -factor, pivot.values)
-            _axpy(row.combo, -factor, pivot.combo)
+            _eliminate(row, column, self.pivots[column])
         return row
 
-    def add(self, values: dict[int, Fraction], combo: dict[int, Fraction]) -> None:
+    def add(self, values: dict[int, int], combo: dict[int, int]) -> None:
         """Add a vector; the basis stays in reduced row echelon form."""
         row = self.reduce(values, combo)
         if not row.values:
             return
         column = min(row.values)
-        lead = row.values[column]
-        row.values = {c: v / lead for c, v in row.values.items()}
-        row.combo = {i: v / lead for i, v in row.combo.items()}
         for other in self.pivots.values():
-            factor = other.values.get(column)
-            if factor:
-                _axpy(other.values, -factor, row.values)
-                _axpy(other.combo, -factor, row.combo)
+            _eliminate(other, column, row)
         self.pivots[column] = row
-
-
-def _axpy(target: dict[int, Fraction], factor: Fraction, source: Mapping[int, Fraction]) -> None:
-    """``target += factor × source`` on sparse vectors, dropping zeros."""
-    for key, value in source.items():
-        new = target.get(key, Fraction(0)) + factor * value
-        if new:
-            target[key] = new
-        else:
-            target.pop(key, None)
 
 
 def _small_unions(
@@ -163,13 +185,13 @@ def publishable(
         basis = _Basis()
         for index in kept:
             members = candidates[index].atoms
-            values = {columns[a]: Fraction(1) for a in members if a in columns}
+            values = {columns[a]: 1 for a in members if a in columns}
             if not values:
                 continue
-            combo = {index: Fraction(1)}
+            combo = {index: 1}
             for atom in members:
                 if atom in alone:
-                    combo[alone[atom]] = Fraction(-1)
+                    combo[alone[atom]] = -1
             basis.add(values, combo)
         if unions is None:
             # Too many small atoms to check one by one: withhold what touches any of them.
@@ -181,7 +203,7 @@ def publishable(
             continue
         leaks = []
         for union in unions:
-            row = basis.reduce({c: Fraction(1) for c in union}, {})
+            row = basis.reduce(dict.fromkeys(union, 1), {})
             if not row.values:
                 leaks.append(row.combo)
         if not leaks:

@@ -60,7 +60,13 @@ def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Merg
                 owner=next((a.owner for a in group if a.owner), ""),
                 domains=domains,
                 domain_titles=[titles.get(d, d) for d in domains],
-                reasons=[action_reason(rubric, a) for a in group],
+                # Several domains: each reason says which domain it is about.
+                reasons=[
+                    f"{titles.get(a.domain, a.domain)}: {action_reason(rubric, a)}"
+                    if len(group) > 1
+                    else action_reason(rubric, a)
+                    for a in group
+                ],
                 evidence=list(dict.fromkeys(k for a in group for k in a.evidence)),
             )
         )

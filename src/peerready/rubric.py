@@ -534,6 +534,15 @@ class Rubric(Model):
                 known[qid] = answer
         return known
 
+    @cached_property
+    def unsure_label(self) -> str:
+        """How this rubric words "don't know" (its first scale's non-scored unsure option)."""
+        for scale in self.scales:
+            option = scale.non_scored_option("unsure")
+            if option is not None:
+                return option.label
+        return "Don't know"
+
     @property
     def source_cite(self) -> str | None:
         """How the rubric's first source is cited (for "cited in …"), if it names one."""

@@ -239,6 +239,7 @@ class TeamReport:
     next_stage: NextStageView | None
     references: list[Citation]
     evidence_statement: str
+    unsure_label: str
     method: list[str]
     glossary: list[tuple[str, str]]
     caveat: str
@@ -395,9 +396,9 @@ def glossary(rubric: Rubric, report_settings: Mapping[str, float]) -> list[tuple
             "more apart.",
         ),
         (
-            "Don't know",
-            f"A question where {report_settings['unsure']:.0%} or more of those asked did not "
-            "know the answer is flagged: the team may not have been told.",
+            f'"{rubric.unsure_label}"',
+            f"A question where {report_settings['unsure']:.0%} or more of those asked gave this "
+            "answer is flagged: the team may not have been told.",
         ),
         (
             "More than chance",
@@ -743,8 +744,8 @@ def _caveats(rubric: Rubric, team: TeamScore, min_group: int) -> list[str]:
     unsure = sum(len(d.unsure) for d in team.domains)
     if unsure:
         caveats.append(
-            f'Many said "don\'t know" on {unsure} question(s): the team may not have been told; '
-            "see each domain's questions."
+            f'Many said "{rubric.unsure_label}" on {unsure} question(s): the team may not have '
+            "been told; see each domain's questions."
         )
     return caveats
 
@@ -1000,12 +1001,18 @@ def build_team_context(
         next_stage=_next_stage_view(rubric, team),
         references=references,
         evidence_statement=rubric.report.evidence_statement,
+        unsure_label=rubric.unsure_label,
         method=[
             m.format(
                 gap=gap_threshold,
                 min_group=min_group,
-                below=max(min_group - 1, 2),
+                small_teams=(
+                    "Teams of 2 respondents"
+                    if min_group <= 3
+                    else f"Teams of 2 to {min_group - 1} respondents"
+                ),
                 comment_min_group=max(comment_min_group, min_group),
+                unsure=rubric.unsure_label,
                 strong=0.7,
                 partly=0.5,
             )

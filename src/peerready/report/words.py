@@ -44,8 +44,8 @@ STRENGTH: dict[str, str] = {
 
 METHOD = [
     "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
-    '(reverse-worded questions are flipped and shown by their positive wording). "Don\'t know", '
-    '"not applicable" and blank answers are counted but never scored.',
+    "(reverse-worded questions are flipped and shown by their positive wording). Answers such "
+    'as "{unsure}", "not applicable" and blanks are counted but never scored.',
     "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
     "count only if they answered at least half of the questions that apply to them there.",
     "The team's domain score is the mean of its respondents' domain scores, with a 95% "
@@ -64,7 +64,7 @@ METHOD = [
     'more "mostly agreed" (the usual reading of strong agreement), {partly:g} to {strong:g} '
     '"partly agreed" and below {partly:g} "answered very differently".',
     "Answered (coverage) is the share of the answers expected from those who took part that were "
-    'given, "don\'t know" and "not applicable" included.',
+    'given, "{unsure}" and "not applicable" included.',
     "A role gap is a difference of {gap:g} points or more between the average scores of two "
     "role groups.",
     "Change since the baseline is the later round's score minus the earlier round's, given only "
@@ -77,9 +77,10 @@ METHOD = [
     "published numbers (a team against its organisation, a role against its team, one question "
     "against another) can be used to work out the answers or the size of a smaller group: "
     "further numbers are withheld where a subtraction would reveal one (secondary "
-    "suppression). Teams of 2 to {below} respondents are shown without scores unless the team "
-    "agreed to show them. Free-text comments appear only when asked for, and only for teams of "
-    "at least {comment_min_group}, without names or ids and in a shuffled order.",
+    "suppression). {small_teams} are shown without scores unless the team agreed to show "
+    "them. Free-text comments appear only when asked for, and only for teams of at least "
+    "{comment_min_group} (or in a one-person self-assessment), without names or ids and in a "
+    "shuffled order.",
     "Actions come from the rubric: each is raised when the team's score on its question falls "
     'below a threshold set in the rubric; role gaps and clusters of "don\'t know" answers raise '
     "actions of their own.",
