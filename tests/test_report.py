@@ -258,7 +258,7 @@ def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_pat
     before, after = tmp_path / "before", tmp_path / "after"
     before.mkdir()
     after.mkdir()
-    for n in range(3):
+    for n in range(5):  # five: enough for a likely range in each round
         (before / f"b{n}.yaml").write_text(answer("Team Z", n, "clinician", 1, organisation="O"))
         (after / f"a{n}.yaml").write_text(answer("Team Z", n, "clinician", 3, organisation="O"))
     out = tmp_path / "reports"
@@ -276,17 +276,17 @@ def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_pat
     )
     assert "| Since the baseline |" in md and "| +50 (was 18): more than chance |" in md
     index = (out / "index.html").read_text()
-    assert "+50 since 2026-11-01: more than chance" in index
+    assert '+50<span class="since"> since 2026-11-01</span>: more than chance' in index
     scores = json.loads((out / "scores.json").read_text())
     block = scores["teams"][0]["baseline"]
-    assert block["assessed"] == ["2026-11-01", "2026-11-01"] and block["respondents"] == 3
+    assert block["assessed"] == ["2026-11-01", "2026-11-01"] and block["respondents"] == 5
     assert block["overall"] == {
         "score": 25.0, "level": "not-ready", "label": "Not yet ready", "change": 38.4
     }  # fmt: skip
     alignment = next(d for d in block["domains"] if d["id"] == "alignment")
     assert alignment == {
         "id": "alignment", "score": 18.2, "level": "not-ready", "label": "Not yet ready",
-        "respondents": 3, "change": 50.0, "change_interval": [50.0, 50.0], "beyond_chance": True,
+        "respondents": 5, "change": 50.0, "change_interval": [50.0, 50.0], "beyond_chance": True,
     }  # fmt: skip
     assert scores["baseline"] == {"assessed": ["2026-11-01", "2026-11-01"], "teams": 1}
     compared = runner.invoke(app, ["compare", str(before), str(after)], env={"COLUMNS": "160"})

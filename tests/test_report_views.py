@@ -115,27 +115,35 @@ def test_every_provisional_level_says_why() -> None:
     ward = visible(team_page("Ward 7 Acute Admissions").read_text(encoding="utf-8"))
     assert (
         "The overall level is provisional: the likely ranges of Role distinctiveness (34 to 49), "
-        "Shared expectations (28 to 55) and Organisational support (43 to 52) span the boundary "
+        "Shared expectations (28 to 55) and Organisational support (44 to 52) span the boundary "
         "at 45, between Not yet ready and Developing." in ward
     )
 
 
 def test_tied_weakest_domains_are_named_in_the_summary_and_the_portfolio() -> None:
+    from peerready.report import build_portfolio_context, build_team_context, render, team_slugs
+
+    # Reports are a function of the published scores: tie Ward 7's two weakest domains there.
     ward = next(t for t in SCORES.teams if t.team.startswith("Ward 7"))
-    assert ward.overall.weakest_domains == ["distinctiveness", "expectations"]
+    low = min(d.score or 0 for d in ward.domains)
+    tied_ids = ["distinctiveness", "expectations"]
+    domains = [d.model_copy(update={"score": low}) if d.id in tied_ids else d
+               for d in ward.domains]  # fmt: skip
+    tied = ward.model_copy(update={
+        "domains": domains,
+        "overall": ward.overall.model_copy(update={"weakest_domains": tied_ids}),
+    })  # fmt: skip
     names = "Role distinctiveness and Shared expectations"
-    for page in (team_page(ward.team), team_page(ward.team).with_suffix(".md")):
-        text = page.read_text(encoding="utf-8")
-        assert (
-            f"Held back by {names}: the average of the domain scores, 46, is in the Developing"
-            in visible(text)
-            if page.suffix == ".html"
-            else f"Held back by {names}:" in text
-        )
-    heat = tables(REPORTS / "index.html")["heatmap"]
-    row = next(r for r in heat if r[0].startswith(ward.team))
-    marked = [title for title, cell in zip(heat[0][2:], row[2:], strict=True) if "weakest" in cell]
-    assert marked == ["Role distinctiveness", "Shared expectations"]
+    context = build_team_context(RUBRIC, tied, slug="w", min_group=3, gap_threshold=25)
+    assert context.summary.reason.startswith(f"Held back by {names}: the average of the domain")
+    assert f"Held back by {names}:" in render("team.j2.md", context)
+    report = SCORES.model_copy(update={"teams": [tied]})
+    portfolio = build_portfolio_context(RUBRIC, report, team_slugs(report), extension="html")
+    (row,) = portfolio.rows
+    assert [c.weakest for c in row.cells] == [True, True, False, False]
+    assert row.overall.held_back
+    page = render("index.j2.html", portfolio)
+    assert page.count("weakest</span>") == 2
 
 
 # --- every number explains itself where it stands -----------------------------------------------
@@ -185,7 +193,7 @@ def test_agreement_and_coverage_are_in_words_next_to_the_figure() -> None:
 def test_change_since_the_baseline_gives_date_earlier_score_and_chance() -> None:
     ward = visible(team_page("Ward 7 Acute Admissions").read_text(encoding="utf-8"))
     assert "Since the baseline (2026-05-11)" in ward
-    assert "Organisational support : 35 → 48 (+13): more than chance alone would give" in ward
+    assert "Organisational support : 36 → 48 (+12): more than chance alone would give" in ward
     assert "Role distinctiveness : 38 → 41 (+3): could be chance alone (likely −7 to +14)" in ward
     assert "12 people answered then" in ward
     south = visible(team_page("Crisis Resolution Team South").read_text(encoding="utf-8"))
@@ -351,7 +359,7 @@ def test_heatmap_cells_without_a_score_say_why_and_look_different(
     for kind in ("kind-not-applicable", "kind-hidden", "kind-no-data"):
         assert f"td.{kind}" in css  # each drawn differently, besides its words
     # Another rubric's words only: four bands with their own cut-offs, no default-rubric words.
-    assert "<strong>Early days</strong> below 30" in page and "<strong>In place</strong> 80" in page
+    assert "Early days below 30" in page and "In place 80 and above" in page
     default_words = ["peer worker", "Not yet ready", "Developing", "Gillard", "distinctiveness"]
     for file in out.iterdir():
         if file.suffix in {".md", ".html"}:

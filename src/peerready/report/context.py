@@ -102,6 +102,7 @@ class QuestionRow:
     unsure: str
     roles: str
     note: str
+    applies: bool = True
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ class HeatCell:
     chance: str
     since: str = ""
     weakest: bool = False
+    held_back: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,6 @@ class Portfolio:
     rows: list[PortfolioRow]
     sort_note: str
     legend: list[tuple[str, str]]
-    files: str
     respondents: str
     errors: int
     error_files: int
@@ -423,7 +424,9 @@ def _change_view(rubric: Rubric, change: DomainBaseline | None, date: str) -> Ch
     )
 
 
-def _questions(rubric: Rubric, result: DomainScore, threshold: float) -> list[QuestionRow]:
+def _questions(
+    rubric: Rubric, result: DomainScore, threshold: float, context: Mapping[str, str]
+) -> list[QuestionRow]:
     domain = rubric.domains_by_id[result.id]
     found = {i.id: i for i in result.items}
     gaps = {g.item: g for g in result.role_gaps if g.item}
@@ -434,8 +437,9 @@ def _questions(rubric: Rubric, result: DomainScore, threshold: float) -> list[Qu
         score = found.get(key)
         if score is None:
             continue
+        applies = score.asked != 0 and item.applies(rubric.known_context(context))
         note = ""
-        if score.asked == 0:
+        if not applies:
             note = "Does not apply to this team."
         elif score.hidden:
             note = "Hidden: too few gave scored answers to stay anonymous."
@@ -450,6 +454,14 @@ def _questions(rubric: Rubric, result: DomainScore, threshold: float) -> list[Qu
                 f"({gap.gap:.0f} apart)"
             )
         level = "" if score.score is None else rubric.band_for(score.score).label
+        if score.asked is None or score.scored is None:
+            answered, unsure_text = "not shown (asked of too few)", "—"
+        else:
+            answered = f"{score.scored} of {score.asked}"
+            unsure_text = "0"
+            if score.unsure:
+                many = " (many)" if key in unsure else ""
+                unsure_text = f"{score.unsure} of {score.asked}{many}"
         rows.append(
             QuestionRow(
                 id=key,
@@ -457,16 +469,11 @@ def _questions(rubric: Rubric, result: DomainScore, threshold: float) -> list[Qu
                 score=item_score_text(rubric, key, score.score),
                 label=level,
                 css="" if score.score is None else _css(rubric, rubric.band_for(score.score).level),
-                answered=f"{score.scored} of {score.asked}" if score.asked else "—",
-                unsure=(
-                    f"{score.unsure} of {score.asked}" + (" (many)" if key in unsure else "")
-                    if score.unsure
-                    else "0"
-                )
-                if score.asked
-                else "—",
+                answered=answered,
+                unsure=unsure_text,
                 roles=roles,
                 note=note,
+                applies=applies,
             )
         )
     return rows
@@ -484,6 +491,7 @@ def _to_top(rubric: Rubric, score: float | None) -> str:
 
 def _domain_view(
     rubric: Rubric,
+    context: Mapping[str, str],
     result: DomainScore,
     baseline_date: str,
     change: DomainBaseline | None,
@@ -506,7 +514,7 @@ def _domain_view(
             "with caution."
         )
     domain_gap = next((g for g in result.role_gaps if g.item is None), None)
-    questions = _questions(rubric, result, threshold)
+    questions = _questions(rubric, result, threshold, context)
     return DomainView(
         id=result.id,
         title=result.title,
@@ -529,8 +537,8 @@ def _domain_view(
         agreement_figure="" if result.agreement is None else f"{result.agreement:.2f}",
         summary=domain.summary,
         evidence=cite_lines(rubric, domain.evidence),
-        questions=[q for q in questions if q.answered != "—"],
-        not_asked=[q.statement for q in questions if q.answered == "—"],
+        questions=[q for q in questions if q.applies],
+        not_asked=[q.statement for q in questions if not q.applies],
         domain_gap=(
             _gap_line(rubric, domain_gap, "The domain as a whole", result.title)
             if domain_gap
@@ -942,7 +950,7 @@ def build_team_context(
     baseline_date = _dates(team.baseline.assessed, "the baseline") if team.baseline else ""
     changes = {d.id: d for d in team.baseline.domains} if team.baseline else {}
     domains = [
-        _domain_view(rubric, d, baseline_date, changes.get(d.id), gap_threshold)
+        _domain_view(rubric, team.context, d, baseline_date, changes.get(d.id), gap_threshold)
         for d in team.domains
     ]
     actions = action_views(rubric, team.actions)
@@ -1034,6 +1042,7 @@ def build_team_context(
 
 def _heat_cell(
     rubric: Rubric,
+    context: Mapping[str, str],
     domain: DomainScore | None,
     change: DomainBaseline | None,
     date: str,
@@ -1046,12 +1055,13 @@ def _heat_cell(
             return HeatCell(
                 "hidden", "", "Hidden to protect a small group", "heat-hidden", False, "", ""
             )
-        if domain.items and all(i.asked == 0 for i in domain.items):
+        known = rubric.known_context(context)
+        if not any(i.applies(known) for i in rubric.domains_by_id[domain.id].items):
             return HeatCell("not-applicable", "", "Does not apply", "heat-na", False, "", "")
         return HeatCell("no-data", "", "Not enough answers", "heat-none", False, "", "")
     text = since = ""
     if change is not None and change.change is not None:
-        text, since = signed(change.change), f" since {date}"
+        text, since = signed(change.change), f"since {date}"
     elif change is not None:
         text = "no earlier score"
     return HeatCell(
@@ -1082,7 +1092,7 @@ def _overall_cell(rubric: Rubric, team: TeamScore, date: str) -> HeatCell:
         )
     change = since = ""
     if team.baseline is not None and team.baseline.overall.change is not None:
-        change, since = signed(team.baseline.overall.change), f" since {date}"
+        change, since = signed(team.baseline.overall.change), f"since {date}"
     return HeatCell(
         kind="score",
         score=level_score_text(rubric, overall.score),
@@ -1092,6 +1102,7 @@ def _overall_cell(rubric: Rubric, team: TeamScore, date: str) -> HeatCell:
         change=change,
         chance="",
         since=since,
+        held_back=overall.held_back,
     )
 
 
@@ -1205,6 +1216,7 @@ def build_portfolio_context(
                 cells=[
                     _heat_cell(
                         rubric,
+                        team.context,
                         domains.get(d.id),
                         changes.get(d.id),
                         date,
@@ -1227,7 +1239,6 @@ def build_portfolio_context(
         rows=rows,
         sort_note=SORT_WORDS[sort],
         legend=bands_legend(rubric),
-        files=str(report.files) if report.files is not None else "not shown",
         respondents=str(report.respondents)
         + (
             f" (and {report.hidden_teams} team(s) with fewer than {report.settings.min_group}, "

@@ -46,12 +46,15 @@ METHOD = [
     "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
     "(reverse-worded questions are flipped and shown by their positive wording). Answers such "
     'as "{unsure}", "not applicable" and blanks are counted but never scored.',
-    "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
-    "count only if they answered at least half of the questions that apply to them there.",
-    "The team's domain score is the mean of its respondents' domain scores, with a 95% "
-    "confidence interval from their spread (Student's t), shown in the report as the likely "
-    "range. A level is firm only when the whole interval lies in one band; otherwise, and always "
-    "with one respondent, it is provisional.",
+    "A team's score on a question is the mean of its members' scored answers. Its domain score "
+    "is the weighted mean of the question scores that can be shown, if at least half of the "
+    "questions asked have one; each role group's domain score is built the same way from its "
+    "own question scores.",
+    "The 95% confidence interval (shown in the report as the likely range) is centred on the "
+    "domain score, with its width from the spread of respondents' own domain scores (Student's "
+    "t; each person's weighted mean of their scored answers, for those who answered at least "
+    "half of the questions that apply to them). A level is firm only when the whole interval "
+    "lies in one band; otherwise, and always with very few respondents, it is provisional.",
     "The overall score is the mean of the domain scores shown; its level is capped at the level "
     "of the weakest domain. The cap is a choice made in designing the scoring, not a research "
     "finding: the evidence describes the conditions working together but does not show that one "
@@ -143,6 +146,8 @@ def provisional_words(rubric: Rubric, domain: DomainScore) -> str:
         return ""
     if "one-respondent" in domain.provisional_reasons:
         return "it rests on one person's answers"
+    if "few-respondents" in domain.provisional_reasons:
+        return "too few people answered to say how sure it is"
     if domain.interval is not None:
         low, high = domain.interval
         edges = crossed_edges(rubric, low, high) or rubric.band_edges
