@@ -157,6 +157,7 @@ class PlannedAction(Out):
     ``source`` ``item``: the team's ``score`` on ``item`` is below ``trigger_below``.
     ``role-gap``: ``gaps`` role gaps in the domain, the widest ``gap`` points between
     ``gap_roles`` (higher, lower). ``unsure``: ``unsure_items`` items with many "don't know".
+    ``basis`` ``product``: the rubric's own good practice, citing no research (``evidence`` empty).
     """
 
     id: str
@@ -167,6 +168,7 @@ class PlannedAction(Out):
     text: str
     owner: str
     evidence: list[str]
+    basis: Literal["evidence", "product"] = "evidence"
     score: float | None = None
     trigger_below: float | None = None
     gaps: int | None = None
@@ -829,6 +831,7 @@ def _finding(
     """A finding action for one domain, with its sort key (priority, weakest domain first)."""
     key = (PRIORITY_ORDER[finding.priority], domain_order, strength, finding.id)
     text, owner = finding.wording(context, roles)
+    basis = finding.basis_for(context, roles)
     return key, PlannedAction(
         id=f"{finding.id}-{domain}",
         domain=domain,
@@ -837,7 +840,8 @@ def _finding(
         priority=finding.priority,
         text=text,
         owner=owner,
-        evidence=finding.evidence,
+        evidence=finding.cites(basis),
+        basis=basis,
         **numbers,
     )
 
@@ -865,6 +869,7 @@ def _actions(
                 if score >= action.trigger_below or not context_allows(action.when, context):
                     continue
                 text, owner = action.wording(context, roles)
+                basis = action.basis_for(context, roles)
                 sort = (PRIORITY_ORDER[action.priority], order, score - action.trigger_below)
                 planned.append(
                     (
@@ -877,7 +882,8 @@ def _actions(
                             priority=action.priority,
                             text=text,
                             owner=owner,
-                            evidence=action.evidence or item.evidence,
+                            evidence=action.cites(item.evidence, basis),
+                            basis=basis,
                             score=score,
                             trigger_below=action.trigger_below,
                         ),
