@@ -502,6 +502,25 @@ def test_domain_evidence_lines_label_each_source(
             check_sources(text, domain.evidence)
 
 
+def test_reference_lists_keep_what_was_not_seen_of_the_authors() -> None:
+    """Review finding 5: "Stewart (author list not seen)" was printed as "Stewart (2008).", as if
+    Stewart were the only author."""
+    qualified = {
+        k: r for k, r in RUBRIC.references.items() if r.verified and "(" in (r.authors or "")
+    }
+    assert {"stewart2008", "gates2007", "kemp2012", "salzer2002"} <= set(qualified)
+    for key, ref in qualified.items():
+        note = re.search(r"\(([^)]*)\)", ref.authors or "")
+        assert note and f"; {note.group(1)})" in ref.citation(), key
+    assert (
+        RUBRIC.references["stewart2008"]
+        .citation()
+        .startswith("Stewart (2008; author list not seen). Set up to fail?")
+    )
+    ward_7 = visible_text((REPORTS / "ward-7-acute-admissions.md").read_text(encoding="utf-8"))
+    assert "Gates, Akabas (2007; initials not seen)." in ward_7
+
+
 def test_reports_never_abbreviate_the_article_or_show_the_doubted_readmission_figure() -> None:
     texts = [p.read_text(encoding="utf-8") for p in EXAMPLE_REPORTS]
     texts.append((ROOT / "rubrics" / "peer-worker-readiness.yaml").read_text(encoding="utf-8"))
