@@ -103,6 +103,13 @@ def test_four_spellings_of_one_team_are_one_team_with_one_warning(tmp_path: Path
     assert report.teams[0].respondents == 5
 
 
+def test_team_key_reads_ampersand_as_and() -> None:
+    from peerready.responses import team_key
+
+    assert team_key("Rehab & Recovery Unit") == team_key("rehab and recovery unit ")
+    assert team_key("A&E") == team_key("a and e")
+
+
 def test_organisation_disagreement_and_leading_zero_ids_are_warned(tmp_path: Path) -> None:
     for n, (org, rid) in enumerate([("Trust A", "07"), ("Trust A", "7"), ("Trust B", "R3")]):
         (tmp_path / f"r{n}.yaml").write_text(
@@ -113,7 +120,7 @@ def test_organisation_disagreement_and_leading_zero_ids_are_warned(tmp_path: Pat
         )
     result = load_responses([tmp_path], RUBRIC)
     messages = [w.message for w in result.warnings]
-    assert any("'Trust A' in most files" in m and "r2.yaml" in m for m in messages)
+    assert any("'Trust A' is the most common" in m and "r2.yaml" in m for m in messages)
     assert any("'07', '7'" in m and "leading zeros" in m for m in messages)
 
 
@@ -137,3 +144,22 @@ def test_tied_weakest_domains_are_all_named() -> None:
     context = build_team_context(RUBRIC, team, slug="w", min_group=3, gap_threshold=25)
     titles = [RUBRIC.domains_by_id[d].title for d in ("distinctiveness", "expectations")]
     assert f"{titles[0]} and {titles[1]}" in context.overall_note
+
+
+def test_roles_and_context_answers_may_be_written_as_labels(tmp_path: Path) -> None:
+    """People fill in templates with the words they see: labels work for the role and the
+    context questions as they do for the answers."""
+    (tmp_path / "nurse.yaml").write_text(
+        "rubric: peer-worker-readiness\nteam: Larch Ward\n"
+        "respondent:\n  role: Clinician or practitioner\n"
+        'context:\n  employment-model: Additional to the team\n  employer: "Don\'t know"\n'
+        "  setting: in-patient ward\n  stage: planning the role\n"
+        "answers:\n  distinctiveness.job-description: Talked about only\n",
+        encoding="utf-8",
+    )
+    result = load_responses([tmp_path], RUBRIC)
+    assert [str(p) for p in result.errors] == []
+    (response,) = result.responses
+    assert response.role == "clinician"
+    assert response.context == {"employment-model": "additional", "setting": "inpatient",
+                                "stage": "planning"}  # fmt: skip

@@ -237,3 +237,34 @@ def test_json_contract_keys() -> None:
     assert set(team_data["domains"][0]) >= {"id", "score", "level", "coverage", "agreement",
                                             "role_gaps", "unsure"}  # fmt: skip
     assert set(team_data["actions"][0]) >= {"id", "domain", "priority", "text", "evidence"}
+
+
+def test_every_unmet_stage_condition_has_an_action() -> None:
+    """A stage-gate condition that is not met raises its question's action, even when the
+    score is above the action's own trigger, and the reason names the stage it guards."""
+    from pathlib import Path
+
+    from peerready.responses import load_responses
+    from peerready.rubric import context_allows
+    from peerready.wording import action_reason
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    loaded = load_responses([examples], RUBRIC)
+    report = build_score_report(RUBRIC, loaded.responses, loaded.problems, loaded.files)
+    raised_by_gates = 0
+    for team in report.teams:
+        assert team.next_stage is not None
+        for condition in team.next_stage.conditions:
+            if condition.status != "not-met":
+                continue
+            item = RUBRIC.item(condition.item)
+            if not any(context_allows(a.when, team.context) for a in item.actions):
+                continue
+            found = [a for a in team.actions if a.item == condition.item]
+            assert found, (team.team, condition.id)
+            for action in found:
+                if action.gate is not None:
+                    raised_by_gates += 1
+                    assert action.trigger_below == condition.met_at
+                    assert "condition for moving to" in action_reason(RUBRIC, action)
+    assert raised_by_gates  # the examples include conditions above their action's trigger

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .rubric import Rubric
 from .scoring import DomainScore, PlannedAction, TeamScore
-from .wording import action_reason
+from .wording import action_reason, level_score_text
 
 #: How many actions "what to do first" lists.
 FIRST_ACTIONS = 5
@@ -60,7 +60,13 @@ def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Merg
                 owner=next((a.owner for a in group if a.owner), ""),
                 domains=domains,
                 domain_titles=[titles.get(d, d) for d in domains],
-                reasons=[action_reason(rubric, a) for a in group],
+                # Several domains: each reason says which domain it is about.
+                reasons=[
+                    f"{titles.get(a.domain, a.domain)}: {action_reason(rubric, a)}"
+                    if len(group) > 1
+                    else action_reason(rubric, a)
+                    for a in group
+                ],
                 evidence=list(dict.fromkeys(k for a in group for k in a.evidence)),
             )
         )
@@ -123,8 +129,10 @@ def overall_reason(rubric: Rubric, team: TeamScore) -> str:
         return "Not enough answers to give an overall level."
     if overall.held_back:
         names = join_words([d.title for d in holding_back(team)])
+        average = rubric.band_for(overall.score)
         return (
-            f"Held back by {names}: the average across domains would be higher, but the level "
+            f"Held back by {names}: the average of the domain scores "
+            f"({level_score_text(rubric, overall.score)}) falls in {average.label}, but the level "
             "is capped at the weakest domain's (a scoring choice, explained under how the scores "
             "were made)."
         )

@@ -77,9 +77,10 @@ METHOD = [
     "published numbers (a team against its organisation, a role against its team, one question "
     "against another) can be used to work out the answers or the size of a smaller group: "
     "further numbers are withheld where a subtraction would reveal one (secondary "
-    "suppression). Teams of 2 to {below} respondents are shown without scores unless the team "
-    "agreed to show them. Free-text comments appear only when asked for, and only for teams of "
-    "at least {comment_min_group}, without names or ids and in a shuffled order.",
+    "suppression). {small_teams} are shown without scores unless the team agreed to show "
+    "them. Free-text comments appear only when asked for, and only for teams of at least "
+    "{comment_min_group} (or in a one-person self-assessment), without names or ids and in a "
+    "shuffled order.",
     "Actions come from the rubric: each is raised when the team's score on its question falls "
     'below a threshold set in the rubric; role gaps and clusters of "don\'t know" answers raise '
     "actions of their own.",
@@ -633,7 +634,11 @@ def build_team_context(
             m.format(
                 gap=gap_threshold,
                 min_group=min_group,
-                below=max(min_group - 1, 2),
+                small_teams=(
+                    "Teams of 2 respondents"
+                    if min_group <= 3
+                    else f"Teams of 2 to {min_group - 1} respondents"
+                ),
                 comment_min_group=max(comment_min_group, min_group),
                 unsure=rubric.unsure_label,
             )

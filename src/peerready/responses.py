@@ -182,7 +182,15 @@ class Checker:
         self.rubric = rubric
         self.spellings = _labels(rubric)
         self.roles = set(rubric.role_ids)
+        # Roles and context answers may be written as ids or as the labels people see.
+        self.role_spellings = {
+            key: r.id for r in rubric.roles for key in (_norm(r.id), _norm(r.label))
+        }
         self.context_options = {q.id: {o.id for o in q.all_options} for q in rubric.context}
+        self.context_spellings = {
+            q.id: {key: o.id for o in q.all_options for key in (_norm(o.id), _norm(o.label))}
+            for q in rubric.context
+        }
         self.dont_know = {q.id: q.dont_know.id for q in rubric.context if q.dont_know}
 
     def check(self, raw: Any, path: str, index: int) -> tuple[Response | None, list[Finding]]:
@@ -228,13 +236,14 @@ class Checker:
                     "error",
                 )
             )
-        if doc.respondent.role not in self.roles:
+        role = self.role_spellings.get(_norm(doc.respondent.role))
+        if role is None:
             findings.append(
                 (
                     ("respondent", "role"),
                     f"unknown role {doc.respondent.role!r}"
                     f"{suggest(doc.respondent.role, self.roles)}; expected one of "
-                    f"{', '.join(rubric.role_ids)}",
+                    + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles),
                     "error",
                 )
             )
@@ -252,19 +261,24 @@ class Checker:
                 )
             elif answer is None or answer == "":
                 continue
-            elif not isinstance(answer, str) or answer not in self.context_options[qid]:
-                options = sorted(self.context_options[qid])
+            elif (
+                not isinstance(answer, str)
+                or (chosen := self.context_spellings[qid].get(_norm(answer))) is None
+            ):
+                question = rubric.context_by_id[qid]
+                options = [o.id for o in question.all_options]
+                listed = ", ".join(f"{o.id} ({o.label})" for o in question.all_options)
                 findings.append(
                     (
                         ("context", qid),
                         f"{_shown(answer)} is not an answer to {qid!r}"
-                        f"{suggest(str(answer), options)}; expected one of {', '.join(options)}",
+                        f"{suggest(str(answer), options)}; expected one of {listed}",
                         "error",
                     )
                 )
-            elif answer != self.dont_know.get(qid):
+            elif chosen != self.dont_know.get(qid):
                 # "Don't know" stays out: an unknown context rules no question out.
-                context[qid] = answer
+                context[qid] = chosen
         answers: dict[str, Answer] = {}
         for item_id, given in doc.answers.items():
             found = rubric.items.get(item_id)
@@ -331,7 +345,7 @@ class Checker:
                 team=doc.team,
                 organisation=doc.organisation or None,
                 assessed=doc.assessed,
-                role=doc.respondent.role,
+                role=role or doc.respondent.role,
                 respondent_id=str(respondent_id) if respondent_id is not None else None,
                 context=context,
                 answers=answers,
@@ -505,9 +519,10 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": 
 
 def team_key(name: str) -> str:
     """How team names are matched: Unicode NFKC, quotes straightened and any quotes around the
-    whole name dropped, runs of spaces made one, case folded. ``“Ward 12”``, ``Ward 12``,
-    ``ward 12`` and ``Ward  12`` are one team."""
-    text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
+    whole name dropped, "&" read as "and", runs of spaces made one, case folded. ``“Ward 12”``,
+    ``Ward 12``, ``ward 12`` and ``Ward  12`` are one team, as are ``Rehab & Recovery`` and
+    ``rehab and recovery``."""
+    text = unicodedata.normalize("NFKC", name).translate(_QUOTES).replace("&", " and ")
     text = " ".join(text.split())
     while len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         text = text[1:-1].strip()
@@ -545,13 +560,16 @@ def unify_team_names(responses: Sequence[Response]) -> tuple[list[Response], lis
         if len(organisations) > 1:
             chosen = min(organisations, key=lambda o: (-organisations[o], o))
             odd = sorted({r.path for r in members if r.organisation and r.organisation != chosen})
+            tied = [o for o in organisations if organisations[o] == organisations[chosen]]
+            spread = ", ".join(f"{o!r} in {organisations[o]}" for o in sorted(organisations))
+            how = "as many files name each" if len(tied) > 1 else f"{chosen!r} is the most common"
             problems.append(
                 Problem(
                     odd[0],
                     where="organisation",
-                    message=f"team {name!r} is in {chosen!r} in most files, but "
-                    f"{len(odd)} file(s) name another organisation: {_listed(odd)}; the team is "
-                    f"reported under {chosen!r}",
+                    message=f"files for team {name!r} name different organisations ({spread}); "
+                    f"the team is reported under {chosen!r} ({how}); make them the same if "
+                    f"they are one organisation. Files naming another: {_listed(odd)}",
                     severity="warning",
                 )
             )

@@ -175,6 +175,9 @@ class PlannedAction(Out):
     gap: float | None = None
     gap_roles: list[str] = []
     unsure_items: int | None = None
+    #: Set when the action was raised because a stage-gate condition is not met: the
+    #: condition's id (``trigger_below`` is then the condition's ``met_at``).
+    gate: str | None = None
 
 
 class Comment(Out):
@@ -851,9 +854,15 @@ def _actions(
     domains: Sequence[DomainScore],
     context: Mapping[str, str],
     roles: Iterable[str],
+    stage: NextStage | None = None,
 ) -> list[PlannedAction]:
-    """Actions raised by published item scores and findings, worded for the team's situation."""
+    """Actions raised by published item scores and findings, worded for the team's situation.
+
+    A stage-gate condition that is not met raises its item's actions even above their own
+    trigger (up to the gate's ``met_at``), so no unmet condition is left without an action.
+    """
     roles = list(roles)
+    unmet = {c.item: c for c in (stage.conditions if stage else []) if c.status == "not-met"}
     planned: list[tuple[ActionKey, PlannedAction]] = []
     scores = {d.id: d for d in domains}
     for domain in rubric.domains:
@@ -865,12 +874,17 @@ def _actions(
             score = item_scores[key].score
             if score is None or not item.applies(context):
                 continue
+            gate = unmet.get(key)
             for action in item.actions:
-                if score >= action.trigger_below or not context_allows(action.when, context):
+                trigger = action.trigger_below
+                raised_by_gate = gate is not None and trigger <= score < gate.met_at
+                if raised_by_gate and gate is not None:
+                    trigger = gate.met_at
+                if score >= trigger or not context_allows(action.when, context):
                     continue
                 text, owner = action.wording(context, roles)
                 basis = action.basis_for(context, roles)
-                sort = (PRIORITY_ORDER[action.priority], order, score - action.trigger_below)
+                sort = (PRIORITY_ORDER[action.priority], order, score - trigger)
                 planned.append(
                     (
                         (*sort, action.id),
@@ -885,7 +899,8 @@ def _actions(
                             evidence=action.cites(item.evidence, basis),
                             basis=basis,
                             score=score,
-                            trigger_below=action.trigger_below,
+                            trigger_below=trigger,
+                            gate=gate.id if raised_by_gate and gate is not None else None,
                         ),
                     )
                 )
@@ -1031,6 +1046,7 @@ def publish_team(
         for role in rubric.role_ids
         if (n := team.roles[role]) and (team.name, role, COUNT) in publication.team_role
     }
+    stage = next_stage(rubric, team.context, {i.id: i for d in domains for i in d.items})
     comments: list[Comment] = []
     if include_comments and (seen == "self-assessment" or team.size >= settings.comment_min_group):
         comments = _shuffled_comments(team)
@@ -1045,8 +1061,8 @@ def publish_team(
         domains=domains,
         # Only role groups that are shown may change an action's wording: a variant for "no
         # peer worker answered" must not reveal that a hidden peer-worker group exists.
-        actions=_actions(rubric, domains, team.context, shown_roles),
-        next_stage=next_stage(rubric, team.context, {i.id: i for d in domains for i in d.items}),
+        actions=_actions(rubric, domains, team.context, shown_roles, stage),
+        next_stage=stage,
         comments=comments,
     )
 

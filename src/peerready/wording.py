@@ -36,6 +36,11 @@ def action_reason(rubric: Rubric, action: PlannedAction) -> str:
         statement = rubric.item(action.item).statement if action.item in rubric.items else ""
         score = score_text(action.score, [action.trigger_below])
         where = f' on "{statement}"' if statement else ""
+        if action.gate is not None:
+            return (
+                f"the team scored {score}{where}, below the {action.trigger_below:g} set as a "
+                f"condition for moving to {_stage_after(rubric, action.gate)}"
+            )
         return f"the team scored {score}{where}, below the {action.trigger_below:g} that raises it"
     if action.source == "role-gap" and action.gap is not None:
         high, low = (rubric.role_label(r) for r in action.gap_roles[:2])
@@ -46,3 +51,15 @@ def action_reason(rubric: Rubric, action: PlannedAction) -> str:
     if action.source == "unsure":
         return f'many answered "don\'t know" on {action.unsure_items} question(s)'
     return ""
+
+
+def _stage_after(rubric: Rubric, condition: str) -> str:
+    """The stage (in the rubric's words) that a gate condition guards."""
+    stages = rubric.stages
+    if stages is None:
+        return "the next stage"
+    question = rubric.context_by_id[stages.question]
+    for gate in stages.gates:
+        if any(c.id == condition for c in gate.conditions):
+            return f'"{question.label_of(gate.before)}"'
+    return "the next stage"
