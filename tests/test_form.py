@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from peerready.answers import AnswerFile, answer_token, render_answer_file, token_for
 from peerready.cli import app
-from peerready.evidence import cite_line
+from peerready.evidence import cite_lines
 from peerready.form import JS_YAML_SHA256, JS_YAML_VERSION, render_form, vendored_js_yaml
 from peerready.responses import LoadResult, load_responses
 from peerready.rubric import Rubric, item_key, load_rubric
@@ -752,8 +752,17 @@ def test_notes_use_labels_and_cite_each_source_with_its_own_type() -> None:
     assert not re.search(r"Asked only when: [^<]*\b(partner|established|replacement)\.", html)
     for key, (_, item) in RUBRIC.items.items():
         if item.evidence:
-            line = cite_line(RUBRIC, item.evidence).replace("&", "&amp;").replace("'", "&#39;")
+            line = "; ".join(cite_lines(RUBRIC, item.evidence))
+            line = line.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
             assert f"Evidence: {line}." in html, key
+    # Each source's doubts and caveat travel with it (review finding 2).
+    for needle in [
+        "Mowbray 1998 (qualitative study; note: the paper reports as many problems as benefits",
+        "Gillard 2012 (mixed-methods study; match to the cited work less certain; note:",
+        "Davidson 2006 (review including trials; note: a review covering four trials",
+        "Bach 2000 (type not known; details not verified; cited work not identified)",
+    ]:
+        assert needle.replace("&", "&amp;").replace("'", "&#39;") in html, needle
 
 
 def test_form_text_from_the_rubric_is_escaped(tmp_path: Path) -> None:

@@ -307,9 +307,15 @@ def test_keys_at_context_and_questions_comments_and_review_errors(tmp_path: Path
     session.answer(ANSWER, "u")  # employer: don't know
     session.answer(ANSWER, "1")
     session.answer(ANSWER, "2")
-    # A question: help cites each source with its own type; a comment is kept.
+    # A question: help cites each source with its own type and caveat; a comment is kept.
     session.answer(ANSWER, "?")
-    session.expect(r"Evidence: Kemp 2012 \(qualitative study\); Gates 2007")
+    session.expect(r"Full\s+references\s+are\s+listed\s+in\s+the\s+report\.")
+    assert (
+        "Evidence: Kemp 2012 (qualitative study; note: one focus group of seven peer support "
+        "workers in Western Australia); Gates 2007 (qualitative study; note: interviews and focus "
+        "groups in agencies in New York City, which the article describes as a survey)."
+    ) in plain(session.child.before)
+    assert all(len(line) <= session.cols for line in session.display)
     session.answer(ANSWER, "c")
     session.answer(COMMENT, "Drafted, not agreed")
     session.expect("Comment saved.")

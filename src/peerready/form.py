@@ -20,7 +20,7 @@ from typing import Any
 
 from . import __version__
 from .answers import AnswerFile, answer_token, render_answer_file
-from .evidence import cite_line
+from .evidence import cite_lines
 from .responses import Checker, RespondentDoc, ResponseDoc
 from .rubric import ContextQuestion, Item, Rubric, item_key
 from .templating import environment
@@ -171,7 +171,7 @@ def build_form_context(
                     dom_id=dom_id,
                     text=item.text,
                     help=item.help,
-                    evidence=cite_line(rubric, item.evidence),
+                    evidence="; ".join(cite_lines(rubric, item.evidence)),
                     choices=_choices(dom_id, options),
                     when=when_note(rubric, item),
                 )

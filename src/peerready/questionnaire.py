@@ -29,7 +29,7 @@ from rich.markup import escape
 
 from .answers import AnswerFile, render_answer_file, token_for
 from .errors import PeerreadyError
-from .evidence import cite_line
+from .evidence import cite_lines
 from .outputs import write_atomic
 from .responses import Checker
 from .rubric import ContextQuestion, Item, Number, Rubric, item_key
@@ -620,7 +620,7 @@ class Questionnaire:
 
     def item_help(self, item: Item) -> str:
         parts = [f"Why this matters: {item.help}" if item.help else ""]
-        cites = cite_line(self.rubric, item.evidence)
+        cites = "; ".join(cite_lines(self.rubric, item.evidence))
         if cites:
             parts.append(f"Evidence: {cites}. Full references are listed in the report.")
         return "\n".join(p for p in parts if p)
