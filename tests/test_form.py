@@ -19,7 +19,7 @@ from peerready.answers import AnswerFile, answer_token, render_answer_file, toke
 from peerready.cli import app
 from peerready.evidence import cite_line
 from peerready.form import JS_YAML_SHA256, JS_YAML_VERSION, render_form, vendored_js_yaml
-from peerready.responses import LoadResult, load_responses
+from peerready.responses import Checker, LoadResult, load_responses
 from peerready.rubric import Rubric, item_key, load_rubric
 from peerready.scoring import score_team
 from peerready.yamlio import fast_yaml
@@ -138,9 +138,13 @@ def radios_from_validate(path: Path, rubric: Rubric) -> dict[str, str]:
     assert result.errors == [], [str(p) for p in result.errors]
     response = result.responses[0]
     ticks = {"respondent.role": response.role}
-    # "Don't know" context answers are ticked on the page, though validate sets them aside.
+    # "Don't know" context answers are ticked on the page, though validate sets them aside;
+    # an answer may be written as a label, which validate reads as the option's id.
     raw = next(d for d in fast_yaml().load_all(path.read_text(encoding="utf-8")) if d)
-    ticks |= {f"context.{q}": a for q, a in (raw.get("context") or {}).items() if a}
+    spellings = Checker(rubric).context_spellings
+    for q, a in (raw.get("context") or {}).items():
+        if a:
+            ticks[f"context.{q}"] = spellings[q][" ".join(a.replace("\u2019", "'").split()).lower()]
     for key, answer in response.answers.items():
         token = token_for(rubric.scale_of(key), answer.kind, answer.value)
         if token is not None:
@@ -305,6 +309,21 @@ def test_save_names_what_is_missing_and_warns_about_unanswered_questions(
     assert save(page, tmp_path).name != saved.name
 
 
+def test_organisation_is_pre_filled_like_team_and_role(page_for: Any, tmp_path: Path) -> None:
+    """Finding 4: `--organisation` pre-fills the page, so every nurse saves the same spelling."""
+    organisation = 'Synthetic <NHS> "Trust" & Partners'
+    form = make_form(tmp_path, "--team", "Ward 7", "--role", "manager",
+                     "--organisation", organisation)  # fmt: skip
+    page = page_for(form, PHONE)
+    assert page.locator("#organisation").input_value() == organisation
+    assert page.locator("#team").input_value() == "Ward 7"
+    saved = save(page, tmp_path)
+    response = load_responses([saved], RUBRIC).responses[0]
+    assert response.organisation == organisation and response.role == "manager"
+    help_text = CliRunner().invoke(app, ["form", "--help"], env={"COLUMNS": "120"}).output
+    assert "--organisation" in help_text
+
+
 # ---------------------------------------------------------------- opening
 
 
@@ -342,6 +361,43 @@ def test_template_filled_with_labels_in_mixed_case_reopens_with_every_answer(
     assert "Could not place" not in status
     saved = save(page, tmp_path)
     assert radios_from_validate(saved, RUBRIC) == expected
+
+
+def odd_spelling(label: str, n: int) -> str:
+    """A label as someone might type it: any case, extra spaces, a curly apostrophe."""
+    words = label.replace("'", "\u2019").split()
+    styles = [str.upper, str.lower, str.title, lambda w: w]
+    return "   ".join(styles[(n + i) % len(styles)](w) for i, w in enumerate(words))
+
+
+@pytest.mark.parametrize("rubric", [RUBRIC, SECOND], ids=["default", "second"])
+def test_role_and_context_answers_written_as_labels_reopen_ticked(
+    page_for: Any, tmp_path: Path, rubric: Rubric
+) -> None:
+    """Finding 1: `role: Clinician or practitioner` and context labels in any case and spacing,
+    with curly apostrophes, are placed, exactly as `peerready validate` reads them."""
+    role = rubric.roles[1]
+    top = {"team": '"Ward 7"', "role": json.dumps(odd_spelling(role.label, 0))}
+    expected = {"respondent.role": role.id}
+    for n, question in enumerate(rubric.context):
+        options = question.all_options
+        # Every question's "don't know" is tried (by the first question), then other options.
+        option = options[-1] if n == 0 else options[n % len(options)]
+        top[question.id] = json.dumps(odd_spelling(option.label, n), ensure_ascii=False)
+        expected[f"context.{question.id}"] = option.id
+    if rubric is RUBRIC:  # "Don't know" is among them, with a curly apostrophe
+        assert any("\u2019" in v for v in top.values())
+    path = template_with_labels(tmp_path, rubric, {}, **top)
+    assert radios_from_validate(path, rubric) == expected  # validate reads it the same way
+
+    page = page_for(make_form(tmp_path, "-r", str(rubric_path(rubric))))
+    status = open_file(page, path)
+    assert "Could not place" not in status, status
+    assert checked(page) == expected
+    saved = save(page, tmp_path)
+    text = saved.read_text(encoding="utf-8")
+    assert f"  role: {role.id}\n" in text  # the file carries the rubric's ids
+    assert radios_from_validate(saved, rubric) == expected
 
 
 ANSWERS_IN_EVERY_STYLE = {

@@ -123,13 +123,15 @@ def file_slots(text: str) -> dict[str, int]:
     return slots
 
 
-def _context_data(question: ContextQuestion) -> dict[str, object]:
+def _context_data(question: ContextQuestion, checker: Checker) -> dict[str, object]:
     return {
         "id": question.id,
         "dom": f"c-{question.id}",
         "text": question.text,
         "dontKnow": question.dont_know.id if question.dont_know else None,
         "options": {o.id: o.label for o in question.all_options},
+        # Ids and labels, normalised as `peerready validate` normalises them.
+        "spellings": checker.context_spellings[question.id],
     }
 
 
@@ -140,7 +142,11 @@ def _choices(dom_id: str, options: list[tuple[str, str]]) -> list[Choice]:
 
 
 def build_form_context(
-    rubric: Rubric, *, team: str | None = None, role: str | None = None
+    rubric: Rubric,
+    *,
+    team: str | None = None,
+    role: str | None = None,
+    organisation: str | None = None,
 ) -> dict[str, object]:
     """Everything the form template needs."""
     context_questions = [
@@ -203,7 +209,8 @@ def build_form_context(
         "file": blank,
         "slots": file_slots(blank),
         "roles": {r.id: r.label for r in rubric.roles},
-        "context": [_context_data(q) for q in rubric.context],
+        "roleSpellings": checker.role_spellings,
+        "context": [_context_data(q, checker) for q in rubric.context],
         "items": items,
         "spellings": spellings,
         "keys": list(ResponseDoc.model_fields),
@@ -213,6 +220,7 @@ def build_form_context(
         "title": f"{rubric.title}: questionnaire",
         "rubric": rubric,
         "team": team or "",
+        "organisation": organisation or "",
         "role": role or "",
         "roles": _choices("role", [(r.id, r.label) for r in rubric.roles]),
         "context_questions": context_questions,
@@ -223,7 +231,13 @@ def build_form_context(
     }
 
 
-def render_form(rubric: Rubric, *, team: str | None = None, role: str | None = None) -> str:
+def render_form(
+    rubric: Rubric,
+    *,
+    team: str | None = None,
+    role: str | None = None,
+    organisation: str | None = None,
+) -> str:
     """The form as one HTML document."""
-    context = build_form_context(rubric, team=team, role=role)
+    context = build_form_context(rubric, team=team, role=role, organisation=organisation)
     return environment(False).get_template("form.j2.html").render(**context)
