@@ -14,6 +14,7 @@ into those lines. Saved files therefore have the same shape as ``template``, ``a
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -98,6 +99,26 @@ def when_note(rubric: Rubric, item: Item) -> str:
             labels = " or ".join(question.label_of(a) for a in answers)
             parts.append(f"{question.text} {labels}")
     return "; ".join(parts)
+
+
+_THE_ARTICLE = re.compile(r"\bthe article\b", re.IGNORECASE)
+
+
+def article_note(rubric: Rubric) -> str:
+    """Which article "the article" is, said once, if the notes shown on the page call it that.
+
+    Rubric notes may refer to their source as "the article"; a nurse opening the form has never
+    been told which one. The rubric names its source (``report.source``), so the page can.
+    """
+    shown = [q.help for q in rubric.context] + [d.summary for d in rubric.domains]
+    shown += [i.help for d in rubric.domains for i in d.items]
+    cite = rubric.source_cite
+    if cite is None or not any(_THE_ARTICLE.search(text or "") for text in shown):
+        return ""
+    return (
+        f"Where the notes say \u201cthe article\u201d, they mean {cite}, the article this "
+        "questionnaire is built on."
+    )
 
 
 def file_slots(text: str) -> dict[str, int]:
@@ -228,6 +249,7 @@ def build_form_context(
         "data_json": _safe_json(data),
         "js_yaml": vendored_js_yaml(),
         "version": __version__,
+        "article_note": article_note(rubric),
     }
 
 
