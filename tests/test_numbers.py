@@ -103,6 +103,13 @@ def test_four_spellings_of_one_team_are_one_team_with_one_warning(tmp_path: Path
     assert report.teams[0].respondents == 5
 
 
+def test_team_key_reads_ampersand_as_and() -> None:
+    from peerready.responses import team_key
+
+    assert team_key("Rehab & Recovery Unit") == team_key("rehab and recovery unit ")
+    assert team_key("A&E") == team_key("a and e")
+
+
 def test_organisation_disagreement_and_leading_zero_ids_are_warned(tmp_path: Path) -> None:
     for n, (org, rid) in enumerate([("Trust A", "07"), ("Trust A", "7"), ("Trust B", "R3")]):
         (tmp_path / f"r{n}.yaml").write_text(

@@ -519,9 +519,10 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": 
 
 def team_key(name: str) -> str:
     """How team names are matched: Unicode NFKC, quotes straightened and any quotes around the
-    whole name dropped, runs of spaces made one, case folded. ``“Ward 12”``, ``Ward 12``,
-    ``ward 12`` and ``Ward  12`` are one team."""
-    text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
+    whole name dropped, "&" read as "and", runs of spaces made one, case folded. ``“Ward 12”``,
+    ``Ward 12``, ``ward 12`` and ``Ward  12`` are one team, as are ``Rehab & Recovery`` and
+    ``rehab and recovery``."""
+    text = unicodedata.normalize("NFKC", name).translate(_QUOTES).replace("&", " and ")
     text = " ".join(text.split())
     while len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
         text = text[1:-1].strip()
