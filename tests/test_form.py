@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from peerready.answers import AnswerFile, answer_token, render_answer_file, token_for
 from peerready.cli import app
-from peerready.evidence import cite_line
+from peerready.evidence import cite_line, source_label
 from peerready.form import JS_YAML_SHA256, JS_YAML_VERSION, render_form, vendored_js_yaml
 from peerready.responses import Checker, LoadResult, load_responses
 from peerready.rubric import Rubric, item_key, load_rubric
@@ -763,7 +763,8 @@ def test_header_names_the_questionnaire_and_the_article_in_plain_words(
     assert rubric.id not in header and "Rubric" not in header
     body = page.locator("body").inner_text()
     says_the_article = re.findall(r"\bthe article\b", body, flags=re.IGNORECASE)
-    named = f"{rubric.source_cite}, the article this questionnaire is built on"
+    source = next(k for k in rubric.report.source if k in rubric.references)
+    named = f"{source_label(rubric, source).text}, the source these questions are built on"
     if rubric is RUBRIC:
         assert len(says_the_article) > 3  # the rubric's notes do call it that
         assert header.count(named) == 1 and body.count(named) == 1

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__
 from .answers import AnswerFile, answer_token, render_answer_file
-from .evidence import cite_line
+from .evidence import cite_line, source_label
 from .responses import Checker, RespondentDoc, ResponseDoc
 from .rubric import ContextQuestion, Item, Rubric, item_key
 from .templating import environment
@@ -108,16 +108,17 @@ def article_note(rubric: Rubric) -> str:
     """Which article "the article" is, said once, if the notes shown on the page call it that.
 
     Rubric notes may refer to their source as "the article"; a nurse opening the form has never
-    been told which one. The rubric names its source (``report.source``), so the page can.
+    been told which one. The rubric names its source (``report.source``), so the page can,
+    with its study type as everywhere a source is cited (and as ``assess`` says it).
     """
     shown = [q.help for q in rubric.context] + [d.summary for d in rubric.domains]
     shown += [i.help for d in rubric.domains for i in d.items]
-    cite = rubric.source_cite
-    if cite is None or not any(_THE_ARTICLE.search(text or "") for text in shown):
+    key = next((k for k in rubric.report.source if k in rubric.references), None)
+    if key is None or not any(_THE_ARTICLE.search(text or "") for text in shown):
         return ""
     return (
-        f"Where the notes say \u201cthe article\u201d, they mean {cite}, the article this "
-        "questionnaire is built on."
+        "Where the notes say \u201cthe article\u201d, they mean "
+        f"{source_label(rubric, key).text}, the source these questions are built on."
     )
 
 
