@@ -704,10 +704,12 @@ def form(
     rubric: RubricOption = "default",
     team: Annotated[str | None, typer.Option(help="Team name to pre-fill.")] = None,
     role: Annotated[str | None, typer.Option(help="Respondent role to pre-fill.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Organisation name to pre-fill.")] = None,
 ) -> None:
     """Write a self-contained HTML questionnaire that saves answer files, for staff without the CLI.
 
-    Example: peerready form --team "Crisis Team North" --out crisis-north-form.html
+    Example: peerready form --team "Crisis Team North" --organisation "Example NHS Trust"
+    --out crisis-north-form.html
     """
     from .form import render_form
     from .outputs import write_atomic
@@ -715,7 +717,7 @@ def form(
     rub = load_rubric_or_exit(rubric)
     if role is not None and role not in rub.role_ids:
         fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
-    text = render_form(rub, team=team, role=role)
+    text = render_form(rub, team=team, role=role, organisation=organisation)
     with user_errors():
         write_atomic(out, text)
     err_console.print(f"Wrote {escape(str(out))} ({len(text.encode()):,} bytes)")
