@@ -546,3 +546,40 @@ def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
 
     with pytest.raises(PeerreadyError, match=r"expected one of peer-worker \(Peer worker\)"):
         scripted(tmp_path, [], role="boss")
+
+
+def test_carrying_on_from_a_file_with_labels_for_role_and_context(tmp_path: Path) -> None:
+    """As validate reads them: ids or labels, any case or spacing, curly apostrophes."""
+    file = tmp_path / "answers.yaml"
+    file.write_text(
+        "rubric: peer-worker-readiness\nteam: Ward 7\nrespondent:\n"
+        "  role: clinician   OR practitioner\ncontext:\n"
+        '  employment-model: Additional to the team\n  employer: "Don\u2019t know"\n'
+        "  stage: planning the role\nanswers:\n"
+        "  distinctiveness.job-description: Partly in place\n",
+        encoding="utf-8",
+    )
+    finished, out, _ = scripted(tmp_path, ["q"])
+    assert not finished and "Welcome back: 1 of" in plain(out)
+    response = saved(file)
+    assert response.role == "clinician"
+    assert response.context == {"employment-model": "additional", "stage": "planning"}
+    text = file.read_text()
+    assert "  employer: unsure  # Don't know\n" in text
+    assert "  distinctiveness.job-description: 2  # Partly in place\n" in text
+    # The --role option takes a label too.
+    finished, out, _ = scripted(tmp_path, ["q"], role="Manager")
+    assert "already has role 'Clinician or practitioner (clinician)', but --role says " in plain(
+        out
+    )
+
+
+def test_a_context_answer_that_is_no_label_or_id_is_refused_with_the_answers(
+    tmp_path: Path,
+) -> None:
+    from peerready.errors import PeerreadyError
+
+    file = tmp_path / "answers.yaml"
+    file.write_text("rubric: peer-worker-readiness\ncontext:\n  stage: soon\n", encoding="utf-8")
+    with pytest.raises(PeerreadyError, match=r"'soon' is not one of its answers \(planning \("):
+        scripted(tmp_path, [])

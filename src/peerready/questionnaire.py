@@ -31,7 +31,7 @@ from .answers import AnswerFile, render_answer_file, token_for
 from .errors import PeerreadyError
 from .evidence import cite_line
 from .outputs import write_atomic
-from .responses import Checker
+from .responses import Checker, _norm
 from .rubric import ContextQuestion, Item, Number, Rubric, item_key
 from .yamlio import ProblemError, load_documents_rt, read_text
 
@@ -117,21 +117,28 @@ def load_progress(path: Path, rubric: Rubric) -> Progress:
         respondent_id=_text(respondent.get("id")),
         assessed=_text(raw.get("assessed")),
     )
-    if progress.role is not None and progress.role not in rubric.role_ids:
-        raise PeerreadyError(
-            f"{path}: unknown role {progress.role!r}; fix it in the file (one of "
-            f"{', '.join(rubric.role_ids)}) or leave it blank to be asked"
-        )
+    # Roles and context answers may be ids or the labels people see, as validate reads them.
+    if progress.role is not None:
+        role = checker.role_spellings.get(_norm(progress.role))
+        if role is None:
+            raise PeerreadyError(
+                f"{path}: unknown role {progress.role!r}; fix it in the file (one of "
+                + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
+                + ") or leave it blank to be asked"
+            )
+        progress.role = role
     for qid, answer in (raw.get("context") or {}).items():
         question = rubric.context_by_id.get(qid)
         if question is None or answer is None or answer == "":
             continue
-        if str(answer) not in {o.id for o in question.all_options}:
+        chosen = checker.context_spellings[qid].get(_norm(str(answer)))
+        if chosen is None:
             raise PeerreadyError(
-                f"{path}: context.{qid}: {answer!r} is not one of its answers; fix it in the "
-                "file or leave it blank to be asked"
+                f"{path}: context.{qid}: {answer!r} is not one of its answers ("
+                + ", ".join(f"{o.id} ({o.label})" for o in question.all_options)
+                + "); fix it in the file or leave it blank to be asked"
             )
-        progress.context[qid] = str(answer)
+        progress.context[qid] = chosen
     for key, given in (raw.get("answers") or {}).items():
         if key not in rubric.items:
             raise PeerreadyError(f"{path}: unknown question {key!r}; fix it in the file first")
@@ -846,11 +853,15 @@ def assess(
         interactive = sys.stdin.isatty()
     if not interactive:
         raise PeerreadyError(NON_INTERACTIVE)
-    if role is not None and role not in rubric.role_ids:
-        raise PeerreadyError(
-            f"unknown role {role!r}; expected one of "
-            + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
-        )
+    if role is not None:
+        # An id or a label, as in the file.
+        found = Checker(rubric).role_spellings.get(_norm(role))
+        if found is None:
+            raise PeerreadyError(
+                f"unknown role {role!r}; expected one of "
+                + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
+            )
+        role = found
     team = _text(team)
     organisation = _text(organisation)
     existed = path.exists()
