@@ -186,6 +186,10 @@ def test_newcomer_with_no_flags_reaches_the_results(tmp_path: Path, cols: int) -
     screen = session.display
     assert any(line.startswith(" 1. ") for line in screen)
     assert all(len(line) <= cols for line in screen)
+    # The whole results screen fits 40 rows: the overall level has not scrolled away.
+    assert "Results for Ward 9" in screen
+    assert any(line.startswith("Overall readiness: ") for line in screen)
+    assert not any(line.startswith(" 4. ") for line in screen)
     response = saved(file)
     assert (response.team, response.role, response.organisation) == ("Ward 9", "manager", None)
     assert len([a for a in response.answers.values() if a.kind == "scored"]) == asked(**IN_POST)
@@ -381,7 +385,7 @@ def test_report_folder_gets_one_team(tmp_path: Path) -> None:
     file, reports = tmp_path / "a.yaml", tmp_path / "reports"
     session = Session(file, "--team", "Ward 9", "--role", "manager", "--report", str(reports))
     assert drive(session) == 0
-    assert re.search(r"Wrote \d+ report file\(s\) for Ward 9 to", session.transcript)
+    assert re.search(r"Wrote \d+ report files for Ward 9 to", session.transcript)
     assert (reports / "ward-9.html").is_file() and (reports / "index.html").is_file()
 
 

@@ -682,20 +682,24 @@ def assess(
                 "file, or run the same command again to change the answers"
             )
         from .display import print_team_summary
+        from .glance import counted
 
-        print_team_summary(console, rub, scores)
+        footer = []
         if report_dir is not None:
             from .report import write_reports
 
             written = write_reports(report_dir, rub, scores)
-            console.print(
-                f"\nWrote {len(written)} report file(s) for {escape(scores.teams[0].team)} to "
-                f"{escape(str(report_dir))}."
+            footer.append(
+                f"Wrote {counted(len(written), 'report file')} for "
+                f"{escape(scores.teams[0].team)} to {escape(str(report_dir))} (open "
+                f"{escape(str(report_dir / 'index.html'))})."
             )
-        console.print(
-            f"\nYour answers are in {escape(str(file))}. Colleagues' files for the same team "
+        footer.append(
+            f"Your answers are in {escape(str(file))}. Colleagues' files for the same team "
             "can be scored together with: peerready report FOLDER --out reports/"
         )
+        # The results fit the screen, so the overall level is still there at the end.
+        print_team_summary(console, rub, scores, footer=footer)
 
 
 @app.command()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from collections.abc import Sequence
+
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
@@ -160,6 +162,11 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
 
 def _print_actions(console: Console, actions: list[MergedAction], *, priority: bool) -> None:
     """Numbered actions with a hanging indent, each with its owner and domains."""
+    console.print(_actions_grid(actions, priority=priority))
+
+
+def _actions_grid(actions: list[MergedAction], *, priority: bool) -> Padding:
+    """Numbered actions with a hanging indent, each with its owner and domains."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
@@ -171,7 +178,7 @@ def _print_actions(console: Console, actions: list[MergedAction], *, priority: b
             escape(f"{lead}{action.text}")
             + f"\n{escape(owner)} · {escape(join_words(action.domain_titles))}",
         )
-    console.print(Padding(grid, (0, 0, 0, 1)))
+    return Padding(grid, (0, 0, 0, 1))
 
 
 def print_comparison(
@@ -208,32 +215,86 @@ def print_comparison(
         console.print("In the baseline only: " + ", ".join(escape(m) for m in missing))
 
 
-def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) -> None:
-    """After an assessment: the report's "at a glance" for each team, in the terminal."""
+#: Actions the results screen at the end of ``assess`` shows at most; the report has them all.
+SCREEN_ACTIONS = 3
+
+
+def _height(console: Console, renderable: RenderableType) -> int:
+    """How many terminal lines ``renderable`` takes at the console's width."""
+    return len(console.render_lines(renderable, console.options, pad=False))
+
+
+def print_team_summary(
+    console: Console,
+    rubric: Rubric,
+    report: ScoreReport,
+    *,
+    footer: Sequence[str] = (),
+    height: int | None = None,
+) -> None:
+    """After an assessment: the report's "at a glance" for each team, fitted to the screen.
+
+    The overall level and why come first, then a line per domain, what "provisional" means,
+    and the first actions (at most ``SCREEN_ACTIONS``, fewer where the screen is short; the
+    heading says how many the report has). ``footer`` lines (rich markup) end it. Everything
+    fits ``height`` lines (the terminal's) with a line to spare for the shell's prompt, so
+    nothing scrolls away; on a screen too short even for one action, the overall level is
+    repeated last.
+    """
+    rows = (height or console.height) - 1
     for team in report.teams:
         glance = at_a_glance(rubric, team)
-        console.print(f"\n[bold]Results for {escape(team.team)}[/bold]")
         score = level_score_text(rubric, glance.score)
         score = f" ({score} out of 100)" if glance.score is not None else ""
         mark = ", provisional" if glance.provisional and glance.score is not None else ""
-        console.print(f"[bold]Overall readiness: {escape(glance.label)}[/bold]{score}{mark}")
-        console.print(escape(glance.reason))
+        headline = f"[bold]Overall readiness: {escape(glance.label)}[/bold]{score}{mark}"
+        top: list[RenderableType] = [
+            "",
+            f"[bold]Results for {escape(team.team)}[/bold]",
+            headline,
+            escape(glance.reason),
+        ]
         for domain in glance.domains:
             if domain.score is None:
                 result = domain.label
             else:
-                result = f"{level_score_text(rubric, domain.score)}, {domain.label}"
+                result = f"{level_score_text(rubric, domain.score)} {domain.label}"
                 result += " (provisional)" if domain.provisional else ""
-            console.print(Padding(f"{escape(domain.title)}: {escape(result)}", (0, 0, 0, 2)))
-        if glance.provisional_note:
-            console.print(escape(glance.provisional_note))
-        if glance.first_actions:
-            console.print("\n[bold]What to do first[/bold]")
-            _print_actions(console, glance.first_actions, priority=False)
-        else:
-            console.print("\nNo actions were triggered.")
+            top.append(Padding(f"{escape(domain.title)}: {escape(result)}", (0, 0, 0, 2)))
+        note = glance.provisional_note or ""
+        if note:
+            top.append(escape(note))
+        end: list[RenderableType] = [""] if team.respondents == 1 else []
         if team.respondents == 1:
-            console.print(
-                "\nThese results reflect one person's answers. Ask colleagues in other roles to "
-                "answer too: differences between roles are findings in their own right."
+            # The provisional note may already say that one person answered.
+            if "one person's answers" not in note:
+                end.append("These results reflect one person's answers.")
+            end.append(
+                "Ask colleagues in other roles to answer too: differences between roles are "
+                "findings in their own right."
             )
+        end += ["", *footer] if footer else []
+        shown = min(SCREEN_ACTIONS, len(glance.actions))
+
+        def lines(parts: list[RenderableType]) -> int:
+            return sum(_height(console, part) for part in parts)
+
+        fixed = lines(top) + lines(end)
+        while shown > 1 and fixed + lines(_first_actions(glance.actions, shown)) > rows:
+            shown -= 1
+        middle = _first_actions(glance.actions, shown)
+        for part in [*top, *middle, *end]:
+            console.print(part)
+        if fixed + lines(middle) > rows:
+            console.print()
+            console.print(headline)
+
+
+def _first_actions(actions: list[MergedAction], count: int) -> list[RenderableType]:
+    """The first ``count`` actions under a heading that says how many the report has."""
+    if not actions:
+        return ["", "No actions were triggered."]
+    heading = "What to do first"
+    if count < len(actions):
+        heading += f" ({count} of {len(actions)}; the report lists all {len(actions)})"
+    return ["", f"[bold]{heading}[/bold]", _actions_grid(actions[:count], priority=False)]

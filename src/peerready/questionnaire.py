@@ -345,7 +345,7 @@ class Questionnaire:
             items = self.item_steps()
             done = sum(self.answered(s) for s in items)
             self.console.print(
-                f"Welcome back: {done} of {len(items)} questions answered in "
+                f"Welcome back: {done} of {counted(len(items), 'question')} answered in "
                 f"{escape(str(self.path))}."
             )
         self.settle_context()
