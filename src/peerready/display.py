@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 
-from .glance import MergedAction, at_a_glance, join_words
+from .glance import MergedAction, at_a_glance, counted, join_words
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
 from .wording import level_score_text
@@ -61,12 +61,19 @@ def print_rubric(console: Console, rubric: Rubric) -> None:
     console.print(f"{len(rubric.references)} references; run with --format json for full details.")
 
 
-def _cell(rubric: Rubric, score: float | None, label: str, provisional: bool) -> str:
-    """``58 Developing?``: plain text (escape before printing)."""
+#: How a provisional level is marked in the score table: in words where the grid fits with
+#: them, else with a footnote mark (the legend under the table says which).
+PROVISIONAL_WORDS = " (provisional)"
+PROVISIONAL_MARK = "*"
+
+
+def _cell(
+    rubric: Rubric, score: float | None, label: str, provisional: bool, mark: str = "?"
+) -> str:
+    """``58 Developing (provisional)``: plain text (escape before printing)."""
     if score is None:
         return label
-    mark = "?" if provisional else ""
-    return f"{level_score_text(rubric, score)} {label}{mark}"
+    return f"{level_score_text(rubric, score)} {label}{mark if provisional else ''}"
 
 
 def _people(count: int | None, report: ScoreReport) -> str:
@@ -109,23 +116,36 @@ def grid_widths(cells: list[list[str]], width: int) -> list[int] | None:
 
 
 def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> None:
-    """Scores by team and domain; ``?`` marks provisional levels.
+    """Scores by team and domain, with a legend for every mark the table uses.
 
-    A teams × domains grid when it fits the terminal without breaking a word; otherwise (narrow
-    terminals) one row per team and domain, so no level is ever cut short.
+    A teams × domains grid when it fits the terminal without breaking a word, with
+    "(provisional)" in words if they fit and a footnote mark if not; otherwise (narrow terminals)
+    one row per team and domain, so no level is ever cut short. Under the table: what the marks
+    and counts mean, and why a small team is hidden and what to do about it.
     """
     title = f"Readiness by team ({escape(rubric.title)})"
     header = ["team", "n", "overall", *[d.title for d in rubric.domains]]
-    rows = [
-        [
-            team.team,
-            _people(team.respondents, report),
-            _cell(rubric, team.overall.score, team.overall.label, team.overall.provisional),
-            *[_cell(rubric, d.score, d.label, d.provisional) for d in team.domains],
+
+    def grid_rows(mark: str) -> list[list[str]]:
+        return [
+            [
+                team.team,
+                _people(team.respondents, report),
+                _cell(
+                    rubric, team.overall.score, team.overall.label, team.overall.provisional, mark
+                ),
+                *[_cell(rubric, d.score, d.label, d.provisional, mark) for d in team.domains],
+            ]
+            for team in report.teams
         ]
-        for team in report.teams
-    ]
+
+    mark = PROVISIONAL_WORDS
+    rows = grid_rows(mark)
     widths = grid_widths([header, *rows], console.width)
+    if widths is None:
+        mark = PROVISIONAL_MARK
+        rows = grid_rows(mark)
+        widths = grid_widths([header, *rows], console.width)
     if widths is not None:
         table = Table(title=title, title_justify="left")
         for name, width in zip(header, widths, strict=True):
@@ -133,6 +153,7 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
         for row in rows:
             table.add_row(*[escape(cell) for cell in row])
     else:
+        mark = PROVISIONAL_WORDS
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("team")
         table.add_column("domain")
@@ -146,10 +167,11 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
                     if number == 0
                     else "",
                     escape(name),
-                    escape(_cell(rubric, score, label, provisional)),
+                    escape(_cell(rubric, score, label, provisional, mark)),
                 )
     console.print(table)
-    console.print("Scores 0–100; ? = provisional (too few answers or too much spread to be sure).")
+    for line in score_legend(report, grid=widths is not None, mark=mark):
+        console.print(escape(line))
     for team in report.teams:
         top = at_a_glance(rubric, team, first=3).first_actions
         if top:
@@ -157,7 +179,44 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
             _print_actions(console, top, priority=True)
     if report.errors:
         files = len({e.file for e in report.errors})
-        console.print(f"\n{len(report.errors)} problem(s) in {files} file(s) were skipped.")
+        console.print(
+            f"\n{counted(len(report.errors), 'problem')} in {counted(files, 'file')} "
+            f"{'was' if len(report.errors) == 1 else 'were'} skipped."
+        )
+
+
+def score_legend(report: ScoreReport, *, grid: bool, mark: str) -> list[str]:
+    """What the score table's marks and counts mean, and what to do about a hidden team."""
+    least = report.settings.min_group
+    fewer = f"<{least}"
+    shown_levels = [(t.overall.score, t.overall.provisional) for t in report.teams]
+    shown_levels += [(d.score, d.provisional) for t in report.teams for d in t.domains]
+    people = "n: how many people answered" if grid else "(n) after a team: how many people answered"
+    hidden = [t.team for t in report.teams if t.visibility == "small-team-hidden"]
+    if hidden:
+        people += f"; {fewer if grid else f'({fewer})'}: fewer than {least}, so hidden (see below)"
+    lines = [f"Scores are 0–100. {people}."]
+    if any(score is not None and provisional for score, provisional in shown_levels):
+        named = "(provisional)" if mark == PROVISIONAL_WORDS else f"{mark.strip()} = provisional"
+        lines.append(
+            f"{named}: the level could change as more people answer; the answers are too few, "
+            "or too spread out, to be sure of it."
+        )
+    if hidden:
+        verb = "is" if len(hidden) == 1 else "are"
+        lines.append(
+            f"{join_words(hidden)} {verb} hidden to protect a small group: fewer than {least} "
+            "people answered, and with so few, each could work out the others' answers from "
+            f"the scores. Ask more of the team to answer (at least {least} in all), or, if the "
+            "people who answered agree to be identifiable, run again with --show-small-teams."
+        )
+    shown_small = [t.team for t in report.teams if t.visibility == "small-team-shown"]
+    if shown_small:
+        lines.append(
+            f"{join_words(shown_small)}: fewer than {least} people answered; shown because of "
+            "--show-small-teams, so they may be able to work out each other's answers."
+        )
+    return lines
 
 
 def _print_actions(console: Console, actions: list[MergedAction], *, priority: bool) -> None:
