@@ -260,6 +260,56 @@ def test_the_table_says_provisional_in_words_where_it_fits_and_explains_its_mark
         assert "(13)" in flat
 
 
+def test_the_validate_summary_wraps_between_its_parts(tmp_path: Path) -> None:
+    """Finding 11: word-wrapped like the error lines, never "0" / "warning(s)"."""
+    bad_file(tmp_path)
+    whole = run("validate", "bad.yaml", cwd=tmp_path).stdout.splitlines()
+    assert whole == ["1 file(s), 0 valid respondent(s), 2 error(s) in 1 file(s), 0 warning(s)"]
+    for columns in (60, 40, 24):
+        lines = run("validate", "bad.yaml", columns=columns, cwd=tmp_path).stdout.splitlines()
+        assert len(lines) > 1 and all(len(line) <= columns for line in lines)
+        assert " ".join(lines) == whole[0]
+        part = r"\d+ [a-z ]+\(s\)(?: in \d+ file\(s\))?"
+        assert all(re.fullmatch(f"{part}(?:, {part})*,?", line) for line in lines), lines
+
+
+def all_commands() -> list[list[str]]:
+    """Every command and group, as typed after ``peerready``."""
+    from typer.main import get_command
+
+    commands: list[list[str]] = []
+
+    def walk(group: object, path: list[str]) -> None:
+        for name, command in getattr(group, "commands", {}).items():
+            commands.append([*path, name])
+            walk(command, [*path, name])
+
+    walk(get_command(app), [])
+    return commands
+
+
+def test_help_at_60_columns_lists_every_command_and_breaks_no_hyphenated_word() -> None:
+    """Finding 11: short descriptions that fit, no "...", no "peerready-" / "answers.yaml"."""
+    commands = all_commands()
+    assert ["assess"] in commands and ["rubric", "show"] in commands
+    for group in ([], ["rubric"]):
+        result = run(*group, "--help", columns=60)
+        listed = result.stdout.split("Commands:")[1].splitlines()[1:]
+        names = [c[-1] for c in commands if c[:-1] == group]
+        assert [line.split()[0] for line in listed if line.strip()] == names
+        for line in listed:
+            assert len(line) <= 60 and not line.rstrip().endswith("..."), line
+            assert len(line.split()) > 2, line  # a description, on the command's own line
+    for command in commands:
+        result = run(*command, "--help", columns=60)
+        assert result.returncode == 0, command
+        for line in result.stdout.splitlines():
+            assert len(line) <= 60, (command, line)
+            assert not re.search(r"[A-Za-z]-$", line), (command, line)
+    assess = run("assess", "--help", columns=60).stdout
+    assert "peerready-answers.yaml]" in assess.split()
+
+
 # --- help answers at once ----------------------------------------------------------------------
 
 HELP_PROBE = """

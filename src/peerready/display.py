@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.padding import Padding
@@ -78,6 +79,26 @@ def _cell(
 
 def _people(count: int | None, report: ScoreReport) -> str:
     return str(count) if count is not None else f"<{report.settings.min_group}"
+
+
+def print_parts(console: Console, parts: Sequence[str], separator: str = ", ") -> None:
+    """Plain-text ``parts`` joined by ``separator``, wrapped to the width only between parts.
+
+    On a console that does not wrap (a pipe), one line.
+    """
+    if console.soft_wrap:
+        console.print(escape(separator.join(parts)), soft_wrap=True)
+        return
+    lines: list[str] = []
+    for number, part in enumerate(parts):
+        piece = part + (separator.rstrip() if number < len(parts) - 1 else "")
+        candidate = f"{lines[-1]} {piece}" if lines else piece
+        if lines and cell_len(candidate) <= console.width:
+            lines[-1] = candidate
+        else:
+            lines.append(piece)
+    for line in lines:
+        console.print(escape(line))
 
 
 #: Width a table spends outside its cells: one border per column plus one, and a space of
