@@ -159,8 +159,9 @@ def test_the_results_screen_fits_a_40_row_terminal(report: ScoreReport, width: i
     assert shown[1] == "Results for Ward 7 Acute Admissions"
     assert shown[2].startswith("Overall readiness: ")
     text = " ".join(" ".join(shown).split())
-    assert "Held back by Role distinctiveness and Shared expectations" in text
-    actions = at_a_glance(RUBRIC, team(report, "Ward 7")).actions
+    glance = at_a_glance(RUBRIC, team(report, "Ward 7"))
+    assert glance.reason.startswith("Held back by ") and glance.reason in text
+    actions = glance.actions
     numbered = [line for line in shown if line[:4].strip().rstrip(".").isdigit()]
     assert 1 <= len(numbered) <= 3 < len(actions)
     assert f"What to do first ({len(numbered)} of {len(actions)}; the report lists all" in text
