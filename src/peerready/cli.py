@@ -28,6 +28,31 @@ if TYPE_CHECKING:
     from .scoring import ScoreReport
 
 
+#: Stands in for "-" while help text is wrapped, so that no line ends inside a hyphenated word
+#: (a file name such as peerready-answers.yaml, an option such as --show-small-teams).
+_GLUED_HYPHEN = "\u2011"
+
+
+class HelpFormatter(typer._click.HelpFormatter):
+    """Click's help layout, except that words are never broken at their hyphens."""
+
+    def write(self, string: str) -> None:
+        super().write(string.replace(_GLUED_HYPHEN, "-"))
+
+    def write_text(self, text: str) -> None:
+        super().write_text(text.replace("-", _GLUED_HYPHEN))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        glued = [(term, text.replace("-", _GLUED_HYPHEN)) for term, text in rows]
+        super().write_dl(glued, col_max, col_spacing)
+
+
+class HelpContext(typer._click.Context):
+    """A click context whose help uses ``HelpFormatter``."""
+
+    formatter_class = HelpFormatter
+
+
 class Group(typer.core.TyperGroup):
     """Typer's group, with a ``--help`` flag that does not import pydantic when not given.
 
@@ -35,7 +60,17 @@ class Group(typer.core.TyperGroup):
     group's own ``--help`` is processed (as "not given") on the way to ``peerready score
     --help``, and building its adapter alone imports pydantic, doubling the time to show help.
     A boolean flag needs no coercion, so it gets typer's pass-through instead.
+
+    Its commands' help pages are wrapped without breaking hyphenated words (``HelpContext``).
     """
+
+    context_class = HelpContext
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            command.context_class = HelpContext
+        return command
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
@@ -187,7 +222,7 @@ def rubric_list() -> None:
             typer.echo(f"{rub.id}\t{rub.version}\t{rub.title}")
 
 
-@rubric_app.command("show")
+@rubric_app.command("show", short_help="Print a rubric as text, JSON or YAML.")
 def rubric_show(
     rubric: Annotated[str, typer.Argument(help="Built-in rubric id or path.")] = "default",
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -211,7 +246,7 @@ def rubric_show(
         print_rubric(out_console, rub)
 
 
-@rubric_app.command("check")
+@rubric_app.command("check", short_help="Check rubric files; every problem with its line.")
 def rubric_check(
     files: Annotated[list[Path], typer.Argument(help="Rubric YAML files to check.")],
 ) -> None:
@@ -242,7 +277,7 @@ def rubric_check(
         raise typer.Exit(1)
 
 
-@rubric_app.command("schema")
+@rubric_app.command("schema", short_help="Print the JSON Schema for rubric files.")
 def rubric_schema() -> None:
     """Print the JSON Schema for rubric files, for editors to validate custom rubrics.
 
@@ -342,7 +377,7 @@ def load_batch(
         return load_responses(paths, rubric, max_bytes=max_bytes, progress=show)
 
 
-@app.command()
+@app.command(short_help="Write a blank answer file to fill in.")
 def template(
     rubric: RubricOption = "default",
     team: Annotated[str | None, typer.Option(help="Team name to pre-fill.")] = None,
@@ -372,7 +407,7 @@ def template(
         err_console.print(f"Wrote {escape(str(out))}")
 
 
-@app.command()
+@app.command(short_help="Check answer files; list every problem.")
 def validate(
     paths: PathsArgument,
     rubric: RubricOption = "default",
@@ -388,11 +423,17 @@ def validate(
     print_problems(result.problems)
     errors = len(result.errors)
     bad_files = len({p.path for p in result.errors})
-    summary = (
-        f"{result.files} file(s), {len(result.responses)} valid respondent(s), "
-        f"{errors} error(s) in {bad_files} file(s), {len(result.warnings)} warning(s)"
-    )
-    typer.echo(summary)
+    summary = [
+        f"{result.files} file(s)",
+        f"{len(result.responses)} valid respondent(s)",
+        f"{errors} error(s) in {bad_files} file(s)",
+        f"{len(result.warnings)} warning(s)",
+    ]
+    from .display import print_parts
+
+    # Wrapped on a terminal like the problems above it (never between a count and its noun);
+    # one line in a pipe.
+    print_parts(out_console, summary)
     if errors or not result.files:
         raise typer.Exit(1)
 
@@ -403,7 +444,7 @@ class ScoreFormat(StrEnum):
     csv = "csv"
 
 
-@app.command()
+@app.command(short_help="Score answer files: table, JSON or CSV.")
 def score(
     paths: PathsArgument,
     rubric: RubricOption = "default",
@@ -521,7 +562,7 @@ class ReportFormat(StrEnum):
     both = "both"
 
 
-@app.command()
+@app.command(short_help="Write reports per team, with an index.")
 def report(
     paths: PathsArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the reports into.")],
@@ -600,7 +641,7 @@ def report(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Show each team's change between two rounds.")
 def compare(
     baseline: Annotated[
         Path, typer.Argument(help="Earlier answers: a folder, file or scores.json.")
@@ -629,7 +670,7 @@ def compare(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Answer the questions at a terminal.")
 def assess(
     rubric: RubricOption = "default",
     file: Annotated[
@@ -682,23 +723,27 @@ def assess(
                 "file, or run the same command again to change the answers"
             )
         from .display import print_team_summary
+        from .glance import counted
 
-        print_team_summary(console, rub, scores)
+        footer = []
         if report_dir is not None:
             from .report import write_reports
 
             written = write_reports(report_dir, rub, scores)
-            console.print(
-                f"\nWrote {len(written)} report file(s) for {escape(scores.teams[0].team)} to "
-                f"{escape(str(report_dir))}."
+            footer.append(
+                f"Wrote {counted(len(written), 'report file')} for "
+                f"{escape(scores.teams[0].team)} to {escape(str(report_dir))} (open "
+                f"{escape(str(report_dir / 'index.html'))})."
             )
-        console.print(
-            f"\nYour answers are in {escape(str(file))}. Colleagues' files for the same team "
+        footer.append(
+            f"Your answers are in {escape(str(file))}. Colleagues' files for the same team "
             "can be scored together with: peerready report FOLDER --out reports/"
         )
+        # The results fit the screen, so the overall level is still there at the end.
+        print_team_summary(console, rub, scores, footer=footer)
 
 
-@app.command()
+@app.command(short_help="Write an offline HTML form for staff.")
 def form(
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
     rubric: RubricOption = "default",
@@ -723,7 +768,7 @@ def form(
     err_console.print(f"Wrote {escape(str(out))} ({len(text.encode()):,} bytes)")
 
 
-@app.command("import")
+@app.command("import", short_help="Turn a survey export into answer files.")
 def import_answers(
     source: Annotated[
         Path,
@@ -838,7 +883,7 @@ class ExportFormat(StrEnum):
     fhir = "fhir"
 
 
-@app.command()
+@app.command(short_help="Write the questions for REDCap or FHIR.")
 def export(
     fmt: Annotated[
         ExportFormat,

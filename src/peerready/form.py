@@ -13,6 +13,7 @@ into those lines. Saved files therefore have the same shape as ``template``, ``a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from . import __version__
-from .answers import AnswerFile, answer_token, render_answer_file
+from .answers import AnswerFile, answer_labels, answer_token, render_answer_file
 from .evidence import cite_lines, source_label
 from .responses import Checker, RespondentDoc, ResponseDoc
 from .rubric import ContextQuestion, Item, Rubric, item_key
@@ -235,6 +236,8 @@ def build_form_context(
         "context": [_context_data(q, checker) for q in rubric.context],
         "items": items,
         "spellings": spellings,
+        # The label comment the writer puts after each answered line, by answer as written.
+        "labels": dataclasses.asdict(answer_labels(rubric)),
         "keys": list(ResponseDoc.model_fields),
         "respondentKeys": list(RespondentDoc.model_fields),
     }
