@@ -267,10 +267,10 @@ def draft_map(table: Table, rubric: Rubric) -> str:
     from .redcap import recognise
 
     if table.platform == REDCAP and recognise(table, rubric) is not None:
-        lines[3:3] = [
-            "# This REDCap export of `peerready export --format redcap` needs no map:",
+        lines[2:2] = [
+            "# This REDCap export of `peerready export --format redcap` needs no map: run",
             "#   peerready import FILE --out DIR",
-            "# Use this draft only to import fields added in REDCap as well; otherwise,",
+            "# Use this draft only to import fields added in REDCap as well.",
         ]
     hints = table.hints
     used: set[int] = set()
@@ -626,7 +626,7 @@ def codes_block(
     if decision.others:
         other = decision.others[0]
         shift = step_shift(reading, other, seen, scale)
-        moved = f"{shift} step(s)" if shift else "to another answer"
+        moved = "one step" if shift == 1 else f"{shift} steps" if shift else "to another answer"
         why = (
             f", as {platform} numbers a question's choices from {numbering}"
             if numbering is not None and reading.fits(numbering)

@@ -143,6 +143,9 @@ def _model_message(detail: dict[str, Any], loc: Loc) -> str:
         return f"{name} is not a FHIR {kind}{example.get(kind, '')}"
     if _ONE_OF.match(text):
         return f"{name} holds more than one value[x]; FHIR allows one"
+    if detail.get("type") == "json_invalid":
+        # The models read a text where an object belongs as JSON, and say so in their words.
+        return _json_words(plain_message({**detail, "type": "model_type", "loc": loc}))
     if detail.get("type") == "value_error":
         return f"{name}: {text.rstrip('.!')}"
     return _json_words(plain_message({**detail, "loc": loc}))

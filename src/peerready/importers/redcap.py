@@ -104,10 +104,17 @@ def recognise(table: Table, rubric: Rubric) -> tuple[ImportMap, list[Problem]] |
     fields = dictionary_fields(rubric)
     headers = {c.header for c in table.columns}
     answers = [f for f in fields if f.target == "answers"]
+    identity = {f.target: f for f in fields if f.target in {"team", "role"}}
     for raw in (True, False):
         first = RECORD_ID if raw else "Record ID"
         names = {(f.name if raw else f.label) for f in answers}
-        if first in headers and len(names & headers) * 2 >= len(names):
+        found = len(names & headers)
+        # peerready's own team and role fields and one item are enough once the layout is
+        # REDCap's: a trust may leave questions out, and may add fields of its own.
+        ours = {(f.name if raw else f.label) for f in identity.values()} <= headers
+        if first in headers and (
+            found * 2 >= len(names) or (table.platform == NAME and ours and found)
+        ):
             return _map(table, rubric, fields, raw)
     return None
 
