@@ -1010,3 +1010,41 @@ def test_18_an_unclosed_brace_is_pointed_at_where_it_opens(tmp_path: Path) -> No
         f"Error: {mapping}:2:7: invalid YAML: entries inside '{{ }}' are separated by commas "
         "and closed with '}': check the commas and brackets on this line"
     )
+
+
+def test_the_readme_map_example_loads(tmp_path: Path) -> None:
+    """The map the README shows is a map the importer accepts."""
+    from peerready.importers.table import column_index
+    from peerready.yamlio import load_documents_rt
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### `peerready import`") : readme.index("#### Microsoft")]
+    example = section.split("The map:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    (doc,) = load_documents_rt(example, "README.md")
+    headers = [""] * 52
+    named = [s["column"] for s in _specs(doc) if "column" in s and "letter" not in s]
+    for index, header in enumerate(named):
+        headers[index] = header
+    for spec in (s for s in _specs(doc) if "letter" in s):
+        headers[column_index(spec["letter"]) or 0] = spec.get("column", "")
+    for name in doc["ignore"]:
+        if isinstance(name, str):
+            headers[headers.index("")] = name
+    source = write_csv(tmp_path / "export.csv", [headers, ["x"] * 52])
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(example)
+    load_map(mapping, RUBRIC, read_table(source))
+
+
+def _specs(node: Any) -> list[dict[str, Any]]:
+    """Every column spec in a map (a mapping with 'column' or 'letter')."""
+    found = []
+    if isinstance(node, dict):
+        if "column" in node or "letter" in node:
+            found.append(node)
+        for value in node.values():
+            found += _specs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _specs(value)
+    return found

@@ -650,15 +650,22 @@ def _clashes(planned: list[Planned], out: Path) -> list[Path]:
     found: list[Path] = []
     if not out.is_dir():
         return found
+    by_suffix: dict[str, list[Path]] = {}
+    suffixes = {plan.suffix for plan in planned}
+    lengths = {len(suffix) for suffix in suffixes}
+    for existing in sorted(out.iterdir()):
+        for length in lengths:
+            if (tail := existing.name[-length:]) in suffixes and len(existing.name) > length:
+                by_suffix.setdefault(tail, []).append(existing)
     for plan in planned:
         if plan.path.is_file() and plan.path.read_text(encoding="utf-8") != plan.text:
             found.append(plan.path)
-        for other in sorted(out.glob(f"*{plan.suffix}")):
+        for other in by_suffix.get(plan.suffix, []):
             if other == plan.path or other in found:
                 continue
-            match = _TEAM_LINE.search(other.read_text(encoding="utf-8", errors="replace"))
+            team_line = _TEAM_LINE.search(other.read_text(encoding="utf-8", errors="replace"))
             try:
-                team = json.loads(match.group(1)) if match else None
+                team = json.loads(team_line.group(1)) if team_line else None
             except ValueError:
                 team = None
             if isinstance(team, str) and other.name == f"{slugify(team, set())}{plan.suffix}":
