@@ -119,7 +119,9 @@ def test_score_lists_each_action_once_with_its_owner() -> None:
     ward = result.stdout.split("Ward 7 Acute Admissions — first actions:")[1]
     assert ward.count("Hold a facilitated session") == 1
     assert "Owner: " in ward
-    assert "Shared expectations, Role distinctiveness" in " ".join(ward.split())
+    assert "Role distinctiveness, Shared expectations and Strategic alignment" in " ".join(
+        ward.split()
+    )
 
 
 def test_score_and_validate_wrap_at_word_boundaries_at_60_columns(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +161,12 @@ def portfolios(draw: st.DrawFn) -> tuple[list[Response], int]:
                 sizes[ROLES[0]] = 1
             for role, size in sizes.items():
                 for n in range(size):
+                    # Contexts differ between people, so `when` questions go to some only.
+                    context = {
+                        **CONTEXT,
+                        "stage": draw(st.sampled_from(["planning", "recruiting", "established"])),
+                        "employer": draw(st.sampled_from(["trust", "partner"])),
+                    }
                     answers = {}
                     for key in RUBRIC.items:
                         scale = RUBRIC.scale_of(key)
@@ -168,7 +174,8 @@ def portfolios(draw: st.DrawFn) -> tuple[list[Response], int]:
                         answers[key] = (
                             Answer("unsure") if choice is None else Answer("scored", choice.value)
                         )
-                    people.append(response(team, f"Org {o}", role, n, answers))
+                    person = response(team, f"Org {o}", role, n, answers)
+                    people.append(replace(person, context=context))
     return people, k
 
 
@@ -199,13 +206,82 @@ def attack(people: list[Response], k: int, *, show_small_teams: bool = False) ->
         if team["visibility"] in {"self-assessment", "small-team-shown"}
         for atom in members[team["team"]]
     }
+    # Head counts and item scores are sums over people; a domain score is the weighted mean of
+    # the same group's item scores (checked by domain_adds_nothing below), not a sum.
     facts = {
-        key: fact
-        for key, fact in published_facts(data, members).items()
-        if key[0] in {"n", *DOMAINS, *ITEMS}
+        key: fact for key, fact in published_facts(data, members).items() if key[0] in {"n", *ITEMS}
     }
     org_of = {p.team: p.organisation or p.team for p in people}
     return leaks(derive(facts, org_of), ground_truth(people), public, k)
+
+
+def domain_adds_nothing(data: dict[str, Any]) -> list[str]:
+    """Every published domain score, for a team or a role group, must be the weighted mean of
+    that group's published item scores: then it carries nothing a reader could combine with the
+    item scores to single out people who skipped questions (as a respondent-level mean would)."""
+    problems = []
+    for team in data["teams"]:
+        for domain in team["domains"]:
+            if domain["score"] is None:
+                continue
+            items = {i["id"]: i for i in domain["items"] if i["score"] is not None}
+            weight = {k: RUBRIC.item(k).weight for k in items}
+            expected = sum(weight[k] * items[k]["score"] for k in items) / sum(weight.values())
+            if abs(expected - domain["score"]) > 0.051:
+                problems.append(f"{team['team']} {domain['id']}: {domain['score']} vs {expected}")
+            for gap in domain["role_gaps"]:
+                if gap["item"] is not None:
+                    continue
+                for side in ("high", "low"):
+                    role = gap[side]["role"]
+                    cells = {k: next((r for r in i["by_role"] if r["role"] == role), None)
+                             for k, i in items.items()}  # fmt: skip
+                    if not all(cells.values()):
+                        problems.append(f"{team['team']} {domain['id']} {role}: cells missing")
+                        continue
+                    mean = sum(weight[k] * c["score"] for k, c in cells.items() if c) / sum(
+                        weight.values()
+                    )
+                    if abs(mean - gap[side]["score"]) > 0.051:
+                        problems.append(f"{team['team']} {domain['id']} {role}: not from items")
+    return problems
+
+
+def small_counts_and_spreads(data: dict[str, Any], k: int) -> list[str]:
+    """No answer counts for a question asked of fewer than k, no spread of fewer than
+    max(k + 2, 5) answers, for teams not published on purpose."""
+    problems = []
+    few = max(k + 2, 5)
+    for team in data["teams"]:
+        if team["visibility"] != "full":
+            continue
+        for domain in team["domains"]:
+            if domain["interval"] is not None and (domain["respondents"] or 0) < few:
+                problems.append(f"{team['team']} {domain['id']}: interval from too few")
+            for item in domain["items"]:
+                if item["asked"] is not None and item["asked"] < k:
+                    problems.append(f"{team['team']} {item['id']}: counts for {item['asked']}")
+                if item["agreement"] is not None and (item["scored"] or 0) < few:
+                    problems.append(f"{team['team']} {item['id']}: agreement from too few")
+    return problems
+
+
+def publish(people: list[Response], k: int, show_small_teams: bool = False) -> dict[str, Any]:
+    report = build_score_report(
+        RUBRIC, people, [], len(people), min_group=k, show_small_teams=show_small_teams
+    )
+    return dict(json.loads(report.model_dump_json()))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(portfolios())
+def test_domain_scores_and_spreads_add_nothing_to_subtract(
+    case: tuple[list[Response], int],
+) -> None:
+    people, k = case
+    data = publish(people, k)
+    assert domain_adds_nothing(data) == []
+    assert small_counts_and_spreads(data, k) == []
 
 
 #: A longer search for the closing note: PEERREADY_ADVERSARY_EXAMPLES=2000 pytest -k subtraction

@@ -36,16 +36,26 @@ def test_the_same_action_raised_in_several_domains_is_one_line(report: ScoreRepo
     # No peer worker answered for Ward 7, so the role-gap action says so in its own words.
     assert "Hold a facilitated session" in first.text
     assert first.text.startswith("Peer workers' own answers are not part of this comparison")
-    assert first.domains == ["expectations", "distinctiveness", "alignment"]
+    assert first.domains == ["distinctiveness", "expectations", "alignment"]
     assert first.owner and len(first.reasons) == 3
     assert [a.number for a in merged] == list(range(1, len(merged) + 1))
 
 
 def test_held_back_names_every_weakest_domain_when_tied(report: ScoreReport) -> None:
     ward = team(report, "Ward 7")
+    # Make Ward 7's two weakest domains tie, as scoring reports a tie.
+    lowest = min(d.score for d in ward.domains if d.score is not None)
+    domains = [
+        d.model_copy(update={"score": lowest}) if d.id in {"distinctiveness", "expectations"} else d
+        for d in ward.domains
+    ]
+    overall = ward.overall.model_copy(
+        update={"weakest_domains": ["distinctiveness", "expectations"], "held_back": True}
+    )
+    ward = ward.model_copy(update={"domains": domains, "overall": overall})
     glance = at_a_glance(RUBRIC, ward)
     assert ward.overall.held_back
-    # Ward 7's two weakest domains tie (41.3 each): both are named.
+    # Both tied domains are named.
     assert glance.held_back_by == ["Role distinctiveness", "Shared expectations"]
     assert glance.reason.startswith("Held back by Role distinctiveness and Shared expectations: ")
     north = at_a_glance(RUBRIC, team(report, "Northgate"))

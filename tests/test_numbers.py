@@ -27,7 +27,10 @@ def test_agreement_on_a_one_three_five_scale_uses_the_scales_own_values() -> Non
                  {"purpose.aims-known": Answer("scored", value)})
         for n, value in enumerate([5, 5, 3])
     ]  # fmt: skip
-    team = score_team(SECOND, people)
+    # Three people: agreement is published only for larger groups (a mean and a spread of three
+    # answers let one of them work out the other two), or for a small team shown on request.
+    assert score_team(SECOND, people).domains[0].items[0].agreement is None
+    team = score_team(SECOND, people, min_group=4, show_small_teams=True)
     (item,) = [i for d in team.domains for i in d.items if i.id == "purpose.aims-known"]
     assert item.agreement == 0.5
 
@@ -101,6 +104,13 @@ def test_four_spellings_of_one_team_are_one_team_with_one_warning(tmp_path: Path
     report = build_score_report(RUBRIC, result.responses, result.problems, result.files)
     assert [t.team for t in report.teams] == ["Ward 12"]
     assert report.teams[0].respondents == 5
+
+
+def test_team_key_reads_ampersand_as_and() -> None:
+    from peerready.responses import team_key
+
+    assert team_key("Rehab & Recovery Unit") == team_key("rehab and recovery unit ")
+    assert team_key("A&E") == team_key("a and e")
 
 
 def test_organisation_disagreement_and_leading_zero_ids_are_warned(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ BAD = [
         "unknown role",
         "role: clinician",
         "role: nurse",
-        "unknown role 'nurse'; expected one of peer-worker, clinician, manager, other",
+        "unknown role 'nurse'; expected one of peer-worker (Peer worker), clinician",
         "role: nurse",
     ),
     (
@@ -230,7 +230,8 @@ def test_validate_reports_and_summarises(runner: CliRunner, write_yaml: WriteYam
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: {bad}:4:3: respondent.role: unknown role 'nurse'; "
-        "expected one of peer-worker, clinician, manager, other\n"
+        "expected one of peer-worker (Peer worker), clinician (Clinician or practitioner), "
+        "manager (Manager), other (Other staff)\n"
     )
     assert result.stdout == (
         "2 file(s), 1 valid respondent(s), 1 error(s) in 1 file(s), 0 warning(s)\n"

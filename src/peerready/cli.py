@@ -498,7 +498,7 @@ def score_batch(
             raise PeerreadyError(
                 f"{paths[0]}: scored with rubric {saved.rubric.id!r}, not {rub.id!r}"
             )
-        return saved, LoadResult([], [], saved.files or 0)
+        return saved, LoadResult([], [], 0)
     result = load_batch(paths, rub, quiet=quiet, max_bytes=max_bytes)
     print_problems(result.problems, max_warnings=10)
     require_responses(result)

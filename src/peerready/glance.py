@@ -155,6 +155,11 @@ def provisional_note(team: TeamScore) -> str | None:
             "Provisional means the level could change as more people answer: these results "
             "rest on one person's answers."
         )
+    elif "few-respondents" in reasons:
+        parts.append(
+            "Provisional means the level could change as more people answer: too few people "
+            "answered to be sure which level the team is at."
+        )
     elif reasons & {"interval-crosses-band", "domain-provisional"}:
         parts.append(
             "Provisional means the level could change as more people answer: the answers are "
@@ -164,7 +169,7 @@ def provisional_note(team: TeamScore) -> str | None:
     if unscored:
         parts.append(
             f"{join_words(unscored)}: not enough answers for a score (at least half of the "
-            "questions that apply need a scored answer), so the overall level leaves "
+            "questions asked need a score that can be shown), so the overall level leaves "
             f"{'it' if len(unscored) == 1 else 'them'} out."
         )
     return " ".join(parts) or None

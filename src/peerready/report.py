@@ -56,11 +56,15 @@ METHOD = [
     "Each scored answer is placed on a 0–100 scale in proportion to the scale's own values "
     "(reverse-worded questions are flipped and shown by their positive wording). Answers such "
     'as "{unsure}", "not applicable" and blanks are counted but never scored.',
-    "A respondent's domain score is the weighted mean of their scored answers in the domain; they "
-    "count only if they answered at least half of the questions that apply to them there.",
-    "The team's domain score is the mean of its respondents' domain scores, with a 95% "
-    "confidence interval from their spread. A level is firm only when the whole interval lies in "
-    "one band; otherwise, and always with one respondent, it is provisional.",
+    "A team's score on a question is the mean of its members' scored answers. Its domain score "
+    "is the weighted mean of the question scores that can be shown, if at least half of the "
+    "questions asked have one; each role group's domain score is built the same way from its "
+    "own question scores.",
+    "The 95% confidence interval is centred on the domain score, with its width from the spread "
+    "of respondents' own domain scores (the weighted mean of each person's scored answers, for "
+    "those who answered at least half of the questions that apply to them). A level is firm "
+    "only when the whole interval lies in one band; otherwise, and always with very few "
+    "respondents, it is provisional.",
     "The overall score is the mean of the domain scores shown; its level is capped at the level "
     "of the weakest domain. The cap is a choice made in designing the scoring, not a research "
     "finding: the evidence describes the conditions working together but does not show that one "
@@ -270,7 +274,6 @@ class Portfolio:
     rubric: str
     domains: list[str]
     rows: list[PortfolioRow]
-    files: str
     respondents: str
     errors: int
     error_files: int
@@ -703,7 +706,6 @@ def build_portfolio_context(
         rubric=f"{rubric.title} ({rubric.id} {rubric.version})",
         domains=[d.title for d in rubric.domains],
         rows=rows,
-        files=str(report.files) if report.files is not None else "not shown",
         respondents=str(report.respondents)
         + (
             f" (and {report.hidden_teams} team(s) with fewer than {report.settings.min_group}, "

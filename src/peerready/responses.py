@@ -518,34 +518,51 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": 
 
 
 def team_key(name: str) -> str:
-    """How team names are matched: Unicode NFKC, quotes straightened and any quotes around the
-    whole name dropped, runs of spaces made one, case folded. ``“Ward 12”``, ``Ward 12``,
-    ``ward 12`` and ``Ward  12`` are one team."""
-    text = unicodedata.normalize("NFKC", name).translate(_QUOTES)
-    text = " ".join(text.split())
-    while len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        text = text[1:-1].strip()
-    return text.casefold()
+    """How team (and organisation) names are matched: Unicode NFKC, invisible characters such
+    as zero-width spaces removed, "&" read as "and", then only letters and digits compared, case
+    folded. ``“Ward 12”``, ``Ward 12``, ``ward 12``, ``Ward  12``, ``Ward-12``, ``Ward12`` and
+    ``Ward 12.`` are one team, as are ``Rehab & Recovery`` and ``rehab and recovery``."""
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = text.translate(_QUOTES).replace("&", " and ")
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def clean_name(name: str) -> str:
+    """A name as shown: invisible characters removed and runs of spaces made one."""
+    text = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c) != "Cf")
+    return " ".join(text.split())
 
 
 def unify_team_names(responses: Sequence[Response]) -> tuple[list[Response], list[Problem]]:
     """Give every response of one team the team's most common spelling, and warn about the rest.
 
-    Also warns when one team's files name different organisations, and when two respondent ids
-    in a team differ only by leading zeros (``07`` and ``7``), which is usually one person.
+    Also: organisation names are matched the same way; warns when one team's files name
+    different organisations, when a team's name looks like another team's (one contains the
+    other), and when two respondent ids in a team differ only by leading zeros (``07``, ``7``).
     """
+    org_groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for response in responses:
+        if response.organisation:
+            org_groups[team_key(response.organisation)][clean_name(response.organisation)] += 1
+    org_names = {
+        key: min(spellings, key=lambda o: (-spellings[o], o))
+        for key, spellings in org_groups.items()
+    }
     groups: dict[str, list[Response]] = defaultdict(list)
     for response in responses:
-        groups[team_key(response.team)].append(response)
+        groups[team_key(response.team) or response.team].append(response)
     unified: list[Response] = []
     problems: list[Problem] = []
-    for members in groups.values():
+    names: dict[str, str] = {}
+    for key, members in groups.items():
         members.sort(key=lambda r: (r.path, r.document))
-        spellings = Counter(r.team for r in members)
+        spellings = Counter(clean_name(r.team) for r in members)
         name = min(spellings, key=lambda t: (-spellings[t], t))
+        names[key] = name
         others = sorted({r.path for r in members if r.team != name})
         if others:
-            variants = ", ".join(repr(t) for t in sorted(spellings) if t != name)
+            variants = ", ".join(repr(t) for t in sorted({r.team for r in members}) if t != name)
             problems.append(
                 Problem(
                     others[0],
@@ -555,10 +572,18 @@ def unify_team_names(responses: Sequence[Response]) -> tuple[list[Response], lis
                     severity="warning",
                 )
             )
-        organisations = Counter(r.organisation for r in members if r.organisation)
+        organisations = Counter(
+            org_names[team_key(r.organisation)] for r in members if r.organisation
+        )
         if len(organisations) > 1:
             chosen = min(organisations, key=lambda o: (-organisations[o], o))
-            odd = sorted({r.path for r in members if r.organisation and r.organisation != chosen})
+            odd = sorted(
+                {
+                    r.path
+                    for r in members
+                    if r.organisation and org_names[team_key(r.organisation)] != chosen
+                }
+            )
             tied = [o for o in organisations if organisations[o] == organisations[chosen]]
             spread = ", ".join(f"{o!r} in {organisations[o]}" for o in sorted(organisations))
             how = "as many files name each" if len(tied) > 1 else f"{chosen!r} is the most common"
@@ -589,7 +614,28 @@ def unify_team_names(responses: Sequence[Response]) -> tuple[list[Response], lis
                         severity="warning",
                     )
                 )
-        unified += [replace(r, team=name) if r.team != name else r for r in members]
+        for r in members:
+            org = org_names[team_key(r.organisation)] if r.organisation else None
+            if r.team != name or r.organisation != org:
+                r = replace(r, team=name, organisation=org)
+            unified.append(r)
+    # A name inside another ("Ward 12" and "Ward 12 (acute)") is often one team typed two ways;
+    # a stray one-person team would otherwise be shown in full as a self-assessment.
+    keys = sorted(names, key=len)
+    for index, short in enumerate(keys):
+        for long in keys[index + 1 :]:
+            if len(short) >= 4 and short in long:
+                path = min(r.path for r in groups[long])
+                problems.append(
+                    Problem(
+                        path,
+                        where="team",
+                        message=f"team {names[long]!r} ({len(groups[long])} respondent(s)) looks "
+                        f"like team {names[short]!r} ({len(groups[short])}); if they are one team, "
+                        "give them the same name, or each is scored on its own",
+                        severity="warning",
+                    )
+                )
     return unified, problems
 
 

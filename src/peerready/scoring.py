@@ -101,22 +101,27 @@ class UnsureItem(Out):
 
 
 class ItemScore(Out):
-    """One item's team result. ``hidden`` when its answers came from too few people to show."""
+    """One item's team result. ``hidden`` when its answers came from too few people to show;
+    the counts are null when the question was asked of fewer than ``min_group`` people."""
 
     id: str
     score: float | None
-    scored: int
-    unsure: int
-    not_applicable: int
-    blank: int
-    asked: int
+    scored: int | None
+    unsure: int | None
+    not_applicable: int | None
+    blank: int | None
+    asked: int | None
     agreement: float | None
     by_role: list[RoleScore]
     hidden: bool = False
 
 
 ProvisionalReason = Literal[
-    "one-respondent", "interval-crosses-band", "domain-provisional", "domains-not-scored"
+    "one-respondent",
+    "few-respondents",
+    "interval-crosses-band",
+    "domain-provisional",
+    "domains-not-scored",
 ]
 
 
@@ -205,10 +210,11 @@ class NextStage(Out):
 
 
 class ContextSpread(Out):
-    """Respondents gave different answers to a context question: answer id → respondents."""
+    """Respondents gave different answers to a context question: answer id → respondents
+    (null where a count under ``min_group`` would single people out)."""
 
     question: str
-    answers: dict[str, int]
+    answers: dict[str, int | None]
 
 
 Visibility = Literal["full", "self-assessment", "small-team-hidden", "small-team-shown"]
@@ -292,12 +298,12 @@ class ScoreReport(Out):
     """Everything ``peerready score --format json`` prints.
 
     ``respondents`` adds up the teams whose numbers are shown; ``hidden_teams`` counts teams too
-    small to show. ``files`` is None when it would give away the size of a hidden team.
+    small to show. (The number of answer files read is not published: with the counts shown it
+    could give away the size of a hidden team or role group.)
     """
 
     rubric: RubricRef
     settings: Settings
-    files: int | None
     respondents: int
     hidden_teams: int
     teams: list[TeamScore]
@@ -550,11 +556,12 @@ def visibility(size: int, min_group: int, show_small_teams: bool) -> Visibility:
 
 
 def _measures(rubric: Rubric) -> list[str]:
-    return [
-        COUNT,
-        *(domain_measure(d.id) for d in rubric.domains),
-        *(item_measure(k) for k in rubric.items),
-    ]
+    """The measures disclosure control decides on: the head count and each item's score.
+
+    Domain scores are not among them: a published domain score is the weighted mean of the
+    same group's published item scores, so it adds nothing a reader could subtract.
+    """
+    return [COUNT, *(item_measure(k) for k in rubric.items)]
 
 
 def decide_publication(
@@ -617,8 +624,11 @@ def _decide_component(
         if seen[team.name] in {"self-assessment", "small-team-shown"}:
             for measure in _measures(rubric):
                 publication.team.add((team.name, measure))
-                for role in team.roles:
-                    publication.team_role.add((team.name, role, measure))
+                # A one-person team's role cell is that person's own self-assessment; a small
+                # team shown on request shows its totals only, never a person by role.
+                if seen[team.name] == "self-assessment":
+                    for role in team.roles:
+                        publication.team_role.add((team.name, role, measure))
     head_counts = {(t.name, r): n for t in teams for r, n in t.roles.items()}
     count_candidates = [
         *candidates,
@@ -675,89 +685,134 @@ def _published_roles(
     }
 
 
+def spread_min(min_group: int) -> int:
+    """Fewest answers behind a published spread (agreement, interval): a mean and a spread of
+    very few answers let one of them work out the others' individual answers."""
+    return max(min_group + 2, 5)
+
+
 def _item_score(
-    rubric: Rubric, team: TeamData, key: str, publication: Publication, threshold: float
+    rubric: Rubric,
+    team: TeamData,
+    key: str,
+    publication: Publication,
+    settings: Settings,
+    public: bool,
 ) -> tuple[ItemScore, RoleGap | None, UnsureItem | None]:
     measure = item_measure(key)
     kinds = team.kinds.get(key, Counter())
     values = team.values(measure)
     shown = (team.name, measure) in publication.team and bool(values)
     by_role = role_scores(_published_roles(team, measure, publication), team.roles) if shown else []
-    agreement = rwg(team.raw.get(key, []), rubric.scale_of(key).null_variance) if shown else None
+    agreement = None
+    if shown and (public or len(values) >= spread_min(settings.min_group)):
+        agreement = rwg(team.raw.get(key, []), rubric.scale_of(key).null_variance)
+    asked = kinds["asked"]
+    # A question asked of fewer than min_group people (its `when` singles them out): how they
+    # answered is not counted out, not even "don't know".
+    counted = public or asked >= settings.min_group
     result = ItemScore(
         id=key,
         score=r1(fmean(values)) if shown else None,
-        scored=len(values),
-        unsure=kinds["unsure"],
-        not_applicable=kinds["not-applicable"],
-        blank=kinds["blank"],
-        asked=kinds["asked"],
+        scored=len(values) if counted or shown else None,
+        unsure=kinds["unsure"] if counted else None,
+        not_applicable=kinds["not-applicable"] if counted else None,
+        blank=kinds["blank"] if counted else None,
+        asked=asked if counted else None,
         agreement=round(agreement, 2) if agreement is not None else None,
         by_role=by_role,
         hidden=bool(values) and not shown,
     )
     unsure = None
-    asked = kinds["asked"]
-    if asked and kinds["unsure"] and kinds["unsure"] / asked >= UNSURE_SHARE:
+    if counted and asked and kinds["unsure"] and kinds["unsure"] / asked >= UNSURE_SHARE:
         unsure = UnsureItem(
             item=key, unsure=kinds["unsure"], asked=asked, share=round(kinds["unsure"] / asked, 2)
         )
-    return result, widest_gap(by_role, key, threshold), unsure
+    return result, widest_gap(by_role, key, settings.gap_threshold), unsure
 
 
 def _domain_score(
-    rubric: Rubric, team: TeamData, domain_id: str, publication: Publication, threshold: float
+    rubric: Rubric,
+    team: TeamData,
+    domain_id: str,
+    publication: Publication,
+    settings: Settings,
+    public: bool,
 ) -> DomainScore:
+    """A domain's team result: the weighted mean of the item scores shown.
+
+    Built only from published item scores (for the team and for each role group), so it adds
+    nothing that subtraction could use; respondents' own domain scores give only the spread
+    behind the interval, centred on the published score.
+    """
     domain = rubric.domains_by_id[domain_id]
+    threshold = settings.gap_threshold
     items: list[ItemScore] = []
     gaps: list[RoleGap] = []
     unsure: list[UnsureItem] = []
     for item in domain.items:
         result, gap, hotspot = _item_score(
-            rubric, team, item_key(domain, item), publication, threshold
+            rubric, team, item_key(domain, item), publication, settings, public
         )
         items.append(result)
         gaps += [gap] if gap else []
         unsure += [hotspot] if hotspot else []
-    measure = domain_measure(domain_id)
-    values = team.values(measure)
-    shown = (team.name, measure) in publication.team and bool(values)
-    if shown:
-        by_role = role_scores(_published_roles(team, measure, publication), team.roles)
-        domain_gap = widest_gap(by_role, None, threshold)
-        if domain_gap:
-            gaps.insert(0, domain_gap)
-    asked = sum(i.asked for i in items)
+    weights = {item_key(domain, i): i.weight for i in domain.items}
+    asked_items = [i for i in items if team.kinds.get(i.id, Counter())["asked"]]
+    shown_items = [i for i in items if i.score is not None]
+    values = team.values(domain_measure(domain_id))
     agreements = [i.agreement for i in items if i.agreement is not None]
     common = {
         "id": domain.id,
         "title": domain.title,
-        "respondents": len(values) if shown or not values else None,
-        "coverage": _coverage(team, domain_id, rubric) if asked else 0.0,
+        "coverage": _coverage(team, domain_id, rubric) if asked_items else 0.0,
         "agreement": round(fmean(agreements), 2) if agreements else None,
-        "role_gaps": gaps,
         "unsure": unsure,
         "items": items,
     }
-    if not shown:
-        hidden = bool(values)
+    enough = bool(shown_items) and len(shown_items) * 2 >= len(asked_items)
+    if not enough:
+        hidden = any(i.hidden for i in items) or (bool(values) and not public)
         return DomainScore(
             score=None,
-            level=HIDDEN if hidden else INSUFFICIENT,
-            label=HIDDEN_LABEL if hidden else INSUFFICIENT_LABEL,
+            level=HIDDEN if hidden and not shown_items else INSUFFICIENT,
+            label=HIDDEN_LABEL if hidden and not shown_items else INSUFFICIENT_LABEL,
             provisional=True,
             provisional_reasons=[],
             interval=None,
+            respondents=None,
+            role_gaps=gaps,
             **common,
         )
-    average = r1(fmean(values))
+    average = r1(_weighted([(weights[i.id], i.score) for i in shown_items]))
+    # Each role's domain score from its own published item scores, over the same questions,
+    # and only where every one of them is shown for that role.
+    role_means: list[RoleScore] = []
+    for role in sorted(team.roles):
+        cells = {i.id: next((r for r in i.by_role if r.role == role), None) for i in shown_items}
+        if all(cells.values()) and (team.name, role, COUNT) in publication.team_role:
+            role_means.append(
+                RoleScore(
+                    role=role,
+                    respondents=team.roles[role],
+                    score=r1(_weighted([(weights[k], c.score) for k, c in cells.items() if c])),
+                )
+            )
+    domain_gap = widest_gap(role_means, None, threshold)
+    if domain_gap:
+        gaps.insert(0, domain_gap)
     band = rubric.band_for(average)
-    span = interval(values)
+    span = None
     reasons: list[ProvisionalReason] = []
-    if len(values) == 1:
+    if len(values) <= 1:
         reasons.append("one-respondent")
-    elif not _band_is_firm(rubric, average, span):
-        reasons.append("interval-crosses-band")
+    elif not public and len(values) < spread_min(settings.min_group):
+        reasons.append("few-respondents")
+    else:
+        half = t95(len(values) - 1) * math.sqrt(sample_variance(values) / len(values))
+        span = (r1(max(0.0, average - half)), r1(min(100.0, average + half)))
+        if not _band_is_firm(rubric, average, span):
+            reasons.append("interval-crosses-band")
     return DomainScore(
         score=average,
         level=band.level,
@@ -765,8 +820,16 @@ def _domain_score(
         provisional=bool(reasons),
         provisional_reasons=reasons,
         interval=span,
+        respondents=len(values),
+        role_gaps=gaps,
         **common,
     )
+
+
+def _weighted(pairs: Sequence[tuple[float, float | None]]) -> float:
+    """Weighted mean of (weight, value) pairs."""
+    total = math.fsum(w for w, v in pairs if v is not None)
+    return math.fsum(w * v for w, v in pairs if v is not None) / total
 
 
 def _coverage(team: TeamData, domain_id: str, rubric: Rubric) -> float:
@@ -1000,7 +1063,8 @@ def publish_team(
         "team": team.name,
         "organisation": team.organisation,
         "visibility": seen,
-        "assessed": (dates[0], dates[-1]) if dates else None,
+        # A hidden team's dates would be its members' own.
+        "assessed": (dates[0], dates[-1]) if dates and seen != "small-team-hidden" else None,
     }
     if seen == "small-team-hidden":
         domains = [
@@ -1033,8 +1097,10 @@ def publish_team(
             domains=domains,
             actions=[],
         )
-    threshold = settings.gap_threshold
-    domains = [_domain_score(rubric, team, d.id, publication, threshold) for d in rubric.domains]
+    public = seen in {"self-assessment", "small-team-shown"}
+    domains = [
+        _domain_score(rubric, team, d.id, publication, settings, public) for d in rubric.domains
+    ]
     shown_roles = {
         role: n
         for role in rubric.role_ids
@@ -1050,7 +1116,14 @@ def publish_team(
         roles=shown_roles,
         roles_hidden=team.size - sum(shown_roles.values()),
         context=team.context,
-        context_disagreements=team.disagreements,
+        context_disagreements=[
+            # Counts of fewer than min_group would say how one or two people described the
+            # team: then only which answers were given is shown.
+            c
+            if public or min(n or 0 for n in c.answers.values()) >= settings.min_group
+            else c.model_copy(update={"answers": dict.fromkeys(c.answers)})
+            for c in team.disagreements
+        ],
         overall=_overall(rubric, domains),
         domains=domains,
         # Only role groups that are shown may change an action's wording: a variant for "no
@@ -1080,11 +1153,41 @@ def publish_organisation(
 
     gaps: list[OrganisationGap] = []
     for domain in rubric.domains:
-        measures = [(None, domain_measure(domain.id))] + [
-            (item_key(domain, i), item_measure(item_key(domain, i))) for i in domain.items
-        ]
-        for key, measure in measures:
-            found = widest_gap(role_scores(shown(measure), pooled[measure]), key, threshold)
+        item_means: dict[str, list[RoleScore]] = {}
+        for item in domain.items:
+            key = item_key(domain, item)
+            measure = item_measure(key)
+            item_means[key] = role_scores(shown(measure), pooled[measure])
+        # Each role's domain score from its own published pooled item scores, over the
+        # questions every compared role has shown (nothing a reader could not add up).
+        common = [k for k, means in item_means.items() if means]
+        roles = sorted({m.role for means in item_means.values() for m in means})
+        domain_means = []
+        for role in roles:
+            found_cells = {
+                k: next((m for m in item_means[k] if m.role == role), None) for k in common
+            }
+            if common and all(found_cells.values()) and role in shown(COUNT):
+                domain_means.append(
+                    RoleScore(
+                        role=role,
+                        respondents=len(pooled[COUNT][role]),
+                        score=r1(
+                            _weighted(
+                                [
+                                    (rubric.item(k).weight, c.score)
+                                    for k, c in found_cells.items()
+                                    if c
+                                ]
+                            )
+                        ),
+                    )
+                )
+        found = widest_gap(domain_means, None, threshold)
+        if found:
+            gaps.append(OrganisationGap(domain=domain.id, gap=found))
+        for key, means in item_means.items():
+            found = widest_gap(means, key, threshold)
             if found:
                 gaps.append(OrganisationGap(domain=domain.id, gap=found))
     counts = shown(COUNT)
@@ -1156,11 +1259,9 @@ def build_score_report(
         for org, members in sorted(by_org.items())
         if len(members) >= 2
     ]
-    hidden_people = sum(d.size for d, t in zip(data, teams, strict=True) if t.respondents is None)
     return ScoreReport(
         rubric=RubricRef(id=rubric.id, version=rubric.version, title=rubric.title),
         settings=settings,
-        files=None if 0 < hidden_people < min_group else files,
         respondents=sum(t.respondents or 0 for t in teams),
         hidden_teams=sum(1 for t in teams if t.respondents is None),
         teams=teams,
