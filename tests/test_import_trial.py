@@ -431,10 +431,11 @@ def test_4_5_team_spellings_are_listed_and_near_duplicates_mapped(tmp_path: Path
         "  values:\n"
         '    "Perinatal Team": "Perinatal Team"  # 1 row(s)\n'
         '    "Perinatal Teem x": "Perinatal Teem x"  # 1 row(s)\n'
-        '    "Rehab & Recovery Unit": "Rehab and Recovery Unit"  # CHECK: 1 row(s) written '
-        "differently from 'Rehab and Recovery Unit' (2 row(s)): the same team?\n"
+        '    "Rehab & Recovery Unit": "Rehab and Recovery Unit"  # 1 row(s); \'Rehab and '
+        "Recovery Unit' but for case, spacing, punctuation or '&'\n"
         '    "Rehab and Recovery Unit": "Rehab and Recovery Unit"  # 2 row(s)\n'
-        '    "rehab and recovery unit": "Rehab and Recovery Unit"  # 1 row(s)\n'
+        '    "rehab and recovery unit": "Rehab and Recovery Unit"  # 1 row(s); \'Rehab and '
+        "Recovery Unit' but for case, spacing, punctuation or '&'\n"
     ) in text
     code, _ = convert(source, tmp_path / "map.yaml", tmp_path / "out")
     assert code == 0

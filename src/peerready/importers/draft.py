@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -518,21 +517,13 @@ def draft_map(table: Table, rubric: Rubric) -> str:
 # --- team and organisation names -------------------------------------------------------------
 
 
-def loose_name(text: str) -> str:
-    """A name as people mean it: ``Rehab & Recovery Unit`` and ``rehab and recovery unit`` are
-    one, whatever the case, spacing, punctuation or ``&``."""
-    plain = (
-        unicodedata.normalize("NFKC", text).casefold().replace("&", " and ").replace("+", " and ")
-    )
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
-
-
 def name_block(key: str, column: Column, table: Table, what: str) -> list[str]:
     """The map lines for a team or organisation column, with every spelling found.
 
-    Spellings that differ only in case, spacing, punctuation or ``&``/``and`` are mapped to the
-    most common one (marked CHECK unless scoring would match them anyway); codes (all numbers)
-    get no name and are marked CHECK; a spelling very like another is marked CHECK.
+    Spellings that differ only in case, spacing, punctuation or ``&``/``and`` (which scoring
+    takes for one name, ``responses.team_key``) are mapped to the most common one, and said;
+    codes (all numbers) get no name and are marked CHECK; a spelling very like a bigger team's
+    (a typo?) is marked CHECK.
     """
     from rapidfuzz import fuzz
 
@@ -553,22 +544,19 @@ def name_block(key: str, column: Column, table: Table, what: str) -> list[str]:
         return out
     groups: dict[str, list[str]] = {}
     for cell in sorted(counts):
-        groups.setdefault(loose_name(cell), []).append(cell)
+        groups.setdefault(team_key(cell), []).append(cell)
     main = {k: max(v, key=lambda c: (counts[c], -v.index(c))) for k, v in groups.items()}
     out += [
         f"  # Each spelling found, and the {what} name it stands for (one name, one {what}):",
         "  values:",
     ]
     for cell in sorted(counts):
-        group = loose_name(cell)
+        group = team_key(cell)
         name = main[group]
         note = f"{counts[cell]} row(s)"
-        if name != cell and team_key(name) != team_key(cell):
-            note = (
-                f"CHECK: {counts[cell]} row(s) written differently from {name!r} "
-                f"({counts[name]} row(s)): the same {what}?"
-            )
-        elif name == cell and len(group) >= 6:
+        if name != cell:
+            note += f"; {name!r} but for case, spacing, punctuation or '&'"
+        elif len(group) >= 6:
             like = [
                 main[g]
                 for g in groups
