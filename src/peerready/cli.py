@@ -796,14 +796,32 @@ def import_answers(
         str | None,
         typer.Option(help="CSV text encoding, e.g. utf-8 or cp1252 (detected if not given)."),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace an existing --draft-map file, or answer files an earlier import of "
+            "the same export wrote with other answers.",
+        ),
+    ] = False,
+    skip_unfinished: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unfinished",
+            help="Leave out responses the platform marks unfinished (imported with a warning "
+            "otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Turn a survey export into answer files, one per respondent.
 
     REDCap record exports and FHIR QuestionnaireResponses of `peerready export` need no map.
 
+    \b
     Example: peerready import survey.xlsx --draft-map map.yaml   (then check map.yaml)
     Example: peerready import survey.xlsx --map map.yaml --out responses/
     Example: peerready import redcap-records.csv --out responses/
+    Example: peerready import responses.json --out responses/
     """
     from .outputs import write_atomic
 
@@ -814,7 +832,9 @@ def import_answers(
         from .importers.fhir import read_responses
 
         with user_errors():
-            found = read_responses(source, rub, out)
+            found = read_responses(
+                source, rub, out, overwrite=overwrite, skip_unfinished=skip_unfinished
+            )
         print_problems(found.problems)
         errors = sum(1 for p in found.problems if p.severity == "error")
         err_console.print(
@@ -826,6 +846,11 @@ def import_answers(
         return
     if draft_map is None and out is None:
         fail("give --draft-map FILE to draft a mapping, or --out DIR (and --map FILE) to convert")
+    if draft_map is not None and draft_map.exists() and not overwrite:
+        fail(
+            f"{draft_map} already exists and may hold decisions you checked: give another name "
+            "for the new draft, or pass --overwrite to replace it"
+        )
     delimiters = {"comma": ",", "semicolon": ";", "tab": "\t", "bar": "|"}
     if delimiter is not None:
         delimiter = delimiters.get(delimiter.lower(), delimiter.replace("\\t", "\t"))
@@ -847,18 +872,25 @@ def import_answers(
                 f"{len(sheet.columns)} column(s), {len(sheet.rows)} response row(s); "
                 f"{checks} line(s) marked CHECK to review before converting."
             )
+            if sheet.platform == redcap.NAME and redcap.recognise(sheet, rub) is not None:
+                err_console.print(
+                    "This REDCap export needs no map: convert it with --out DIR alone, or use "
+                    "the draft to import extra fields too."
+                )
             return
         assert out is not None
+        notes: list[Problem] = []
         if map_file is not None:
             mapping = load_map(map_file, rub, sheet)
         else:
-            found_map = redcap.recognise(sheet, rub)
-            if found_map is None:
+            recognised = redcap.recognise(sheet, rub)
+            if recognised is None:
                 fail(
                     f"{source}: read as a {sheet.platform} export; draft a map first with "
                     "--draft-map FILE, check it, then convert with --map FILE --out DIR "
                     "(only REDCap exports of `peerready export --format redcap` need no map)"
                 )
+            found_map, notes = recognised
             unfit = map_problems(found_map, rub, sheet)
             if unfit:
                 raise InvalidFileError(
@@ -866,8 +898,10 @@ def import_answers(
                 )
             mapping = found_map
             sheet.platform = redcap.NAME
-        written, problems = convert(sheet, mapping, rub, out)
-    print_problems(problems)
+        written, problems = convert(
+            sheet, mapping, rub, out, overwrite=overwrite, skip_unfinished=skip_unfinished
+        )
+    print_problems(notes + problems)
     errors = sum(1 for p in problems if p.severity == "error")
     skipped = len(sheet.skipped)
     err_console.print(
@@ -899,6 +933,7 @@ def export(
     """Write the rubric for another survey platform: a REDCap data dictionary or a FHIR
     R4 Questionnaire, whose responses `peerready import` reads back with no map.
 
+    \b
     Example: peerready export --format redcap --out peerready-dictionary.csv
     Example: peerready export --format fhir --out peerready-questionnaire.json
     """
