@@ -80,6 +80,11 @@ def join_words(words: Sequence[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 question``, ``3 questions``, ``0 questions``: a count with its noun in agreement."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 @dataclass(frozen=True)
 class DomainLine:
     """One domain's result as the results screen shows it."""

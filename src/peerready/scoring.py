@@ -162,6 +162,7 @@ class PlannedAction(Out):
     ``source`` ``item``: the team's ``score`` on ``item`` is below ``trigger_below``.
     ``role-gap``: ``gaps`` role gaps in the domain, the widest ``gap`` points between
     ``gap_roles`` (higher, lower). ``unsure``: ``unsure_items`` items with many "don't know".
+    ``basis`` ``product``: the rubric's own good practice, citing no research (``evidence`` empty).
     """
 
     id: str
@@ -172,6 +173,7 @@ class PlannedAction(Out):
     text: str
     owner: str
     evidence: list[str]
+    basis: Literal["evidence", "product"] = "evidence"
     score: float | None = None
     trigger_below: float | None = None
     gaps: int | None = None
@@ -945,6 +947,7 @@ def _finding(
     """A finding action for one domain, with its sort key (priority, weakest domain first)."""
     key = (PRIORITY_ORDER[finding.priority], domain_order, strength, finding.id)
     text, owner = finding.wording(context, roles)
+    basis = finding.basis_for(context, roles)
     return key, PlannedAction(
         id=f"{finding.id}-{domain}",
         domain=domain,
@@ -953,7 +956,8 @@ def _finding(
         priority=finding.priority,
         text=text,
         owner=owner,
-        evidence=finding.evidence,
+        evidence=finding.cites(basis),
+        basis=basis,
         **numbers,
     )
 
@@ -992,6 +996,7 @@ def _actions(
                 if score >= trigger or not context_allows(action.when, context):
                     continue
                 text, owner = action.wording(context, roles)
+                basis = action.basis_for(context, roles)
                 sort = (PRIORITY_ORDER[action.priority], order, score - trigger)
                 planned.append(
                     (
@@ -1004,7 +1009,8 @@ def _actions(
                             priority=action.priority,
                             text=text,
                             owner=owner,
-                            evidence=action.evidence or item.evidence,
+                            evidence=action.cites(item.evidence, basis),
+                            basis=basis,
                             score=score,
                             trigger_below=trigger,
                             gate=gate.id if raised_by_gate and gate is not None else None,
