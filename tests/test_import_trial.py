@@ -994,7 +994,7 @@ def test_18_help_examples_are_one_per_line() -> None:
     result = CliRunner().invoke(app, ["import", "--help"])
     lines = [ln.strip() for ln in result.stdout.splitlines()]
     assert [ln for ln in lines if ln.startswith("Example:")] == [
-        "Example: peerready import survey.xlsx --draft-map map.yaml   (then check map.yaml)",
+        "Example: peerready import survey.xlsx --draft-map map.yaml",
         "Example: peerready import survey.xlsx --map map.yaml --out responses/",
         "Example: peerready import redcap-records.csv --out responses/",
         "Example: peerready import responses.json --out responses/",

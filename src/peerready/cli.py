@@ -886,10 +886,14 @@ def import_answers(
 
     REDCap record exports and FHIR QuestionnaireResponses of `peerready export` need no map.
 
-    \b
-    Example: peerready import survey.xlsx --draft-map map.yaml   (then check map.yaml)
+    Example: peerready import survey.xlsx --draft-map map.yaml
+
+    Then check map.yaml (lines marked CHECK) and import with it:
+
     Example: peerready import survey.xlsx --map map.yaml --out responses/
+
     Example: peerready import redcap-records.csv --out responses/
+
     Example: peerready import responses.json --out responses/
     """
     from .outputs import write_atomic
@@ -1002,8 +1006,8 @@ def export(
     """Write the rubric for another survey platform: a REDCap data dictionary or a FHIR
     R4 Questionnaire, whose responses `peerready import` reads back with no map.
 
-    \b
     Example: peerready export --format redcap --out peerready-dictionary.csv
+
     Example: peerready export --format fhir --out peerready-questionnaire.json
     """
     from .outputs import write_atomic
