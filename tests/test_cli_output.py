@@ -246,7 +246,7 @@ def test_the_table_says_provisional_in_words_where_it_fits_and_explains_its_mark
     columns: int, cell: str, key: str
 ) -> None:
     """Finding 8: no "Not yet ready?" that reads as a question; every mark is explained."""
-    result = run("score", "examples/", columns=columns)
+    result = run("score", "examples/round-2026-11/", columns=columns)
     flat = " ".join(re.sub(f"[{BOX}]", " ", result.stdout).split())
     assert "ready?" not in flat and "Developing?" not in flat
     assert cell in flat

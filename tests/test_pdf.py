@@ -102,10 +102,11 @@ def test_portfolio_heatmap_for_20_teams_is_one_landscape_page(tmp_path: Path) ->
     folder = tmp_path / "answers"
     folder.mkdir()
     roles = ["clinician", "manager", "peer-worker"]
+    # Five people per team: enough for intervals, so every change can be judged against chance.
     for t in range(20):
-        for n in range(3):
+        for n in range(5):
             (folder / f"t{t:02d}-{n}.yaml").write_text(
-                answer(f"Community Team {t + 1:02d} North", n, roles[n], 1 + (t % 4),
+                answer(f"Community Team {t + 1:02d} North", n, roles[n % 3], 1 + (t + n) % 4,
                        organisation=f"Example Community NHS Foundation Trust {t % 3}")
             )  # fmt: skip
     rubric = load_rubric()

@@ -100,7 +100,7 @@ rubric_app = typer.Typer(
 app.add_typer(rubric_app, name="rubric")
 schema_app = typer.Typer(
     cls=Group,
-    help="Print the JSON Schema of peerready's files (scores.json, rubric files).",
+    help="JSON Schema of scores.json or rubric files.",
     no_args_is_help=True,
 )
 app.add_typer(schema_app, name="schema")
