@@ -6,11 +6,26 @@ Every person in them is invented. ``None`` is an empty cell; ``[]`` an empty row
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import pytest
+
 Rows = Sequence[Sequence[object]]
+#: The day the import tests run on: their invented exports are dated November 2026, and an
+#: import warns about dates after today.
+TODAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Import tests see the same "today" whatever the machine's clock says."""
+    from peerready.importers import mapping
+
+    monkeypatch.setattr(mapping, "current_date", lambda: TODAY)
+    yield
 
 
 def write_csv(path: Path, rows: Rows, *, delimiter: str = ",", encoding: str = "utf-8") -> Path:

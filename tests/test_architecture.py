@@ -32,7 +32,7 @@ def test_public_api_names_resolve_and_run_the_pipeline(tmp_path: Path) -> None:
     for name in peerready.__all__:
         assert getattr(peerready, name) is not None, name
     rubric = peerready.load_rubric()
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = Path(__file__).resolve().parents[1] / "examples" / "round-2026-11"
     loaded = peerready.load_responses([examples], rubric)
     report = peerready.build_score_report(rubric, loaded.responses, loaded.problems, loaded.files)
     written = peerready.write_reports(tmp_path, rubric, report, formats=["md"])

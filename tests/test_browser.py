@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -9,17 +11,31 @@ import pytest
 from typer.testing import CliRunner
 
 from peerready.cli import app
+from peerready.glance import merge_actions
+from peerready.rubric import load_rubric
+from peerready.scoring import ScoreReport
 
 from .conftest import ROOT
 from .test_report import hostile_dir  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
+RUBRIC = load_rubric()
 
 
-def check_page(browser: Any, path: Path, tmp_path: Path) -> None:
+AXE_TAGS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
+
+#: Tables that scroll sideways inside their region (the page itself never does).
+SCROLLING = """() => [...document.querySelectorAll('.table-wrap')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.getAttribute('aria-label'))"""
+
+
+def check_page(browser: Any, path: Path, tmp_path: Path) -> Path:
+    """Load a page at 1280×800 and 375 px wide: no errors, nothing fetched, axe clean at both
+    widths, no table scrolling sideways at 1280; return its A4 print as PDF."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
     problems: list[str] = []
     requests: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type in {"error", "warning"} else 0)
@@ -30,34 +46,74 @@ def check_page(browser: Any, path: Path, tmp_path: Path) -> None:
     assert problems == [], problems
     # Self-contained: the only request is the file itself.
     assert requests == [path.as_uri()], requests
-    result = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
-    )
+    result = Axe().run(page, options=AXE_TAGS)
     assert result.violations_count == 0, result.generate_report()
+    # At a laptop's width no table needs scrolling sideways, and neither does the page.
+    assert page.evaluate(SCROLLING) == [], f"{path.name}: tables scroll at 1280 px"
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 1
+    )
     pdf = tmp_path / f"{path.stem}.pdf"
     page.emulate_media(media="print")
-    page.pdf(path=str(pdf), format="A4", print_background=True)
+    page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5_000
-    # Readable on a phone: no sideways scrolling of the page itself.
+    # Readable on a phone: no sideways scrolling of the page itself; wide tables scroll inside
+    # their own named region.
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 375, "height": 800})
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"page is {overflow}px wider than a phone screen"
-    narrow = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa"]}}
-    )
+    for label in page.evaluate(SCROLLING):
+        assert label, "a table scrolls on a phone outside a named region"
+    narrow = Axe().run(page, options=AXE_TAGS)
     assert narrow.violations_count == 0, narrow.generate_report()
     page.close()
+    return pdf
 
 
 EXAMPLE_PAGES = sorted((ROOT / "examples" / "reports").glob("*.html"))
 
 
+SCORES = ScoreReport.model_validate_json(
+    (ROOT / "examples" / "reports" / "scores.json").read_bytes()
+)
+#: Ward 7's report printed to 12 A4 pages in Chromium before the one-page summary (issue 14).
+WARD_7_PAGES_BEFORE = 12
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    # NFKC undoes the typographic ligatures ("ﬀ") a browser's fonts put into printed text.
+    return [
+        " ".join(unicodedata.normalize("NFKC", p.extract_text()).split())
+        for p in PdfReader(pdf).pages
+    ]
+
+
 @pytest.mark.parametrize("path", EXAMPLE_PAGES, ids=[p.name for p in EXAMPLE_PAGES])
 def test_example_report_in_chromium(browser: Any, path: Path, tmp_path: Path) -> None:
-    check_page(browser, path, tmp_path)
+    pdf = check_page(browser, path, tmp_path)
+    if path.name == "index.html":
+        return
+    # The first printed page is the summary, and only the summary.
+    team = next(t for t in SCORES.teams if f"<title>{html.escape(t.team)}" in
+                path.read_text(encoding="utf-8").replace(f"{RUBRIC.title}: ", ""))  # fmt: skip
+    pages = pdf_pages(pdf)
+    first = pages[0]
+    assert f"Overall readiness: {team.overall.label}" in first
+    assert ("provisional" in first) is team.overall.provisional or team.overall.provisional
+    for action in merge_actions(RUBRIC, team.actions)[:3]:
+        assert " ".join(action.text.split())[:70] in first, action.text[:70]
+    assert "Read with care" in first and "not a validated measurement instrument" in first
+    assert pages[1].startswith("Readiness by domain") or "Readiness by domain" in pages[1][:60]
+    assert "Read with care" not in " ".join(pages[1:])
+    if team.team.startswith("Ward 7"):
+        assert "Missing voices: nobody answered as Peer worker" in first
+        assert len(pages) < WARD_7_PAGES_BEFORE
 
 
 def test_hostile_report_in_chromium(

@@ -18,10 +18,22 @@ from peerready.cli import app
 from peerready.display import grid_widths
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "round-2026-11"
 BOX = "│┃┏┓┗┛┡┩└┘├┤┼╇━─┳┻┬┴╋"
 #: Words only the long layout has (its headings, and the respondent count after the team).
-LONG_LAYOUT = {"score", "and", "level", "domain", "Overall", "(8)", "(12)", "(13)"}
+LONG_LAYOUT = {
+    "score",
+    "and",
+    "level",
+    "domain",
+    "Overall",
+    "(8)",
+    "(12)",
+    "(13)",
+    "(n)",
+    "after",
+    "team:",
+}
 
 
 def run(
@@ -102,7 +114,7 @@ def test_grid_widths_never_break_a_word() -> None:
 
 @pytest.mark.parametrize(("columns", "grid"), [(60, False), (80, False), (100, True), (140, True)])
 def test_score_shows_a_grid_when_it_fits(columns: int, grid: bool) -> None:
-    result = run("score", "examples/", columns=columns)
+    result = run("score", "examples/round-2026-11/", columns=columns)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert all(len(line) <= columns for line in lines)
@@ -115,7 +127,7 @@ def test_score_shows_a_grid_when_it_fits(columns: int, grid: bool) -> None:
 
 
 def test_score_lists_each_action_once_with_its_owner() -> None:
-    result = run("score", "examples/", columns=200)
+    result = run("score", "examples/round-2026-11/", columns=200)
     ward = result.stdout.split("Ward 7 Acute Admissions — first actions:")[1]
     assert ward.count("Hold a facilitated session") == 1
     assert "Owner: " in ward
@@ -125,8 +137,8 @@ def test_score_lists_each_action_once_with_its_owner() -> None:
 
 
 def test_score_and_validate_wrap_at_word_boundaries_at_60_columns(tmp_path: Path) -> None:
-    wide = run("score", "examples/", columns=250)
-    narrow = run("score", "examples/", columns=60)
+    wide = run("score", "examples/round-2026-11/", columns=250)
+    narrow = run("score", "examples/round-2026-11/", columns=60)
     assert all(len(line) <= 60 for line in narrow.stdout.splitlines())
     assert words(narrow.stdout) <= words(wide.stdout) | LONG_LAYOUT
     bad_file(tmp_path)
@@ -172,6 +184,132 @@ def test_score_in_a_60_column_terminal_breaks_no_word(tmp_path: Path) -> None:
     assert "score and level" in shown  # the long layout: a grid would not fit
     assert "Error: bad.yaml:6:3:" in shown
     assert words(shown) <= words(wide.stdout + wide.stderr) | LONG_LAYOUT
+
+
+def small_team(tmp_path: Path, people: int = 2) -> Path:
+    """A folder with Ward 7's files and ``people`` of them again as a small team, Larch Ward."""
+    folder = tmp_path / "responses"
+    folder.mkdir(parents=True)
+    for path in sorted((EXAMPLES / "ward-7-acute").glob("*.yaml")):
+        (folder / path.name).write_text(path.read_text())
+    for n, path in enumerate(sorted((EXAMPLES / "ward-7-acute").glob("*.yaml"))[:people]):
+        text = re.sub(r"(?m)^team: .*$", "team: Larch Ward", path.read_text())
+        (folder / f"larch-{n}.yaml").write_text(text)
+    return folder
+
+
+def legend(stdout: str) -> str:
+    """The words between the table and the first actions."""
+    below = stdout.split("┘", 1)[-1].split("first actions:")[0]
+    return " ".join(below.split())
+
+
+@pytest.mark.parametrize("columns", [60, 160])
+def test_a_hidden_small_team_is_explained_under_the_table(tmp_path: Path, columns: int) -> None:
+    """Finding 2: a team hidden for being small says why, and what to do, and "<3" is explained."""
+    folder = small_team(tmp_path)
+    result = run("score", str(folder), columns=columns)
+    assert result.returncode == 0, result.stderr
+    assert all(len(line) <= columns for line in result.stdout.splitlines())
+    shown = legend(result.stdout)
+    grid = columns == 160
+    assert bool(re.search(r"│ Larch Ward +│ +<3 │", result.stdout)) is grid
+    assert ("Larch Ward (<3)" in result.stdout) is not grid
+    assert ("<3: fewer than 3, so hidden" if grid else "(<3): fewer than 3, so hidden") in shown
+    assert (
+        "Larch Ward is hidden to protect a small group: fewer than 3 people answered, and with "
+        "so few, each could work out the others' answers from the scores. Ask more of the team "
+        "to answer (at least 3 in all), or, if the people who answered agree to be "
+        "identifiable, run again with --show-small-teams."
+    ) in shown
+    # Asked for: shown, with what that means; nothing said about hiding.
+    result = run("score", str(folder), "--show-small-teams", columns=columns)
+    shown = legend(result.stdout)
+    assert "hidden" not in shown
+    assert "Larch Ward: fewer than 3 people answered; shown because of --show-small-teams" in shown
+    # --min-group moves the threshold, and the words with it.
+    result = run("score", str(small_team(tmp_path / "four", 4)), "--min-group", "5", columns=160)
+    assert "Larch Ward is hidden to protect a small group: fewer than 5 people" in legend(
+        result.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("columns", "cell", "key"),
+    [
+        (200, "41 Not yet ready (provisional)", "n: how many people answered."),
+        (100, "ready*", "n: how many people answered."),
+        (60, "(provisional)", "(n) after a team: how many people answered."),
+    ],
+)
+def test_the_table_says_provisional_in_words_where_it_fits_and_explains_its_marks(
+    columns: int, cell: str, key: str
+) -> None:
+    """Finding 8: no "Not yet ready?" that reads as a question; every mark is explained."""
+    result = run("score", "examples/round-2026-11/", columns=columns)
+    flat = " ".join(re.sub(f"[{BOX}]", " ", result.stdout).split())
+    assert "ready?" not in flat and "Developing?" not in flat
+    assert cell in flat
+    shown = legend(result.stdout)
+    assert shown.startswith(f"Scores are 0–100. {key}")
+    mark = "* = provisional" if cell.endswith("*") else "(provisional)"
+    assert (
+        f"{mark}: the level could change as more people answer; the answers are too few, or "
+        "too spread out, to be sure of it."
+    ) in shown
+    assert "hidden" not in shown
+    if columns == 60:
+        assert "(13)" in flat
+
+
+def test_the_validate_summary_wraps_between_its_parts(tmp_path: Path) -> None:
+    """Finding 11: word-wrapped like the error lines, never "0" / "warning(s)"."""
+    bad_file(tmp_path)
+    whole = run("validate", "bad.yaml", cwd=tmp_path).stdout.splitlines()
+    assert whole == ["1 file(s), 0 valid respondent(s), 2 error(s) in 1 file(s), 0 warning(s)"]
+    for columns in (60, 40, 24):
+        lines = run("validate", "bad.yaml", columns=columns, cwd=tmp_path).stdout.splitlines()
+        assert len(lines) > 1 and all(len(line) <= columns for line in lines)
+        assert " ".join(lines) == whole[0]
+        part = r"\d+ [a-z ]+\(s\)(?: in \d+ file\(s\))?"
+        assert all(re.fullmatch(f"{part}(?:, {part})*,?", line) for line in lines), lines
+
+
+def all_commands() -> list[list[str]]:
+    """Every command and group, as typed after ``peerready``."""
+    from typer.main import get_command
+
+    commands: list[list[str]] = []
+
+    def walk(group: object, path: list[str]) -> None:
+        for name, command in getattr(group, "commands", {}).items():
+            commands.append([*path, name])
+            walk(command, [*path, name])
+
+    walk(get_command(app), [])
+    return commands
+
+
+def test_help_at_60_columns_lists_every_command_and_breaks_no_hyphenated_word() -> None:
+    """Finding 11: short descriptions that fit, no "...", no "peerready-" / "answers.yaml"."""
+    commands = all_commands()
+    assert ["assess"] in commands and ["rubric", "show"] in commands
+    for group in ([], ["rubric"]):
+        result = run(*group, "--help", columns=60)
+        listed = result.stdout.split("Commands:")[1].splitlines()[1:]
+        names = [c[-1] for c in commands if c[:-1] == group]
+        assert [line.split()[0] for line in listed if line.strip()] == names
+        for line in listed:
+            assert len(line) <= 60 and not line.rstrip().endswith("..."), line
+            assert len(line.split()) > 2, line  # a description, on the command's own line
+    for command in commands:
+        result = run(*command, "--help", columns=60)
+        assert result.returncode == 0, command
+        for line in result.stdout.splitlines():
+            assert len(line) <= 60, (command, line)
+            assert not re.search(r"[A-Za-z]-$", line), (command, line)
+    assess = run("assess", "--help", columns=60).stdout
+    assert "peerready-answers.yaml]" in assess.split()
 
 
 # --- help answers at once ----------------------------------------------------------------------

@@ -377,7 +377,7 @@ def test_reports_carry_no_number_that_scores_json_does_not(tmp_path: Path) -> No
     from peerready.responses import load_responses
     from peerready.scoring import ScoreReport
 
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = Path(__file__).resolve().parents[1] / "examples" / "round-2026-11"
     loaded = load_responses([examples], RUBRIC)
     report = build_score_report(RUBRIC, loaded.responses, loaded.problems, loaded.files)
     first = tmp_path / "first"

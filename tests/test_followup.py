@@ -25,9 +25,9 @@ from peerready.rubric import load_rubric
 from .answersets import write_team
 from .conftest import DATA, ROOT
 
-EXAMPLES = ROOT / "examples"
-EXAMPLE_PLAN = EXAMPLES / "plans" / "ward-7-acute-admissions.plan.yaml"
-HEADCOUNT = EXAMPLES / "headcount.yaml"
+EXAMPLES = ROOT / "examples" / "round-2026-11"
+EXAMPLE_PLAN = ROOT / "examples" / "plans" / "ward-7-acute-admissions.plan.yaml"
+HEADCOUNT = ROOT / "examples" / "headcount.yaml"
 FOLLOW_UP_DATE = "2027-05-10"
 RUBRIC = load_rubric()
 
@@ -85,7 +85,7 @@ def write_follow_up(folder: Path) -> None:
 
 def published(name: str) -> dict[str, Any]:
     """A team as the committed example scores.json publishes it."""
-    data = json.loads((EXAMPLES / "reports" / "scores.json").read_text())
+    data = json.loads((ROOT / "examples" / "reports" / "scores.json").read_text())
     return next(t for t in data["teams"] if t["team"] == name)
 
 
@@ -128,7 +128,7 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
     data = json.loads((out / "scores.json").read_text())
     assert data["round"] == {"label": "round-2027-05", "date": FOLLOW_UP_DATE}
     assert data["rounds"] == [
-        {"label": "examples", "date": "2026-11-02"},
+        {"label": "round-2026-11", "date": "2026-11-02"},
         {"label": "round-2027-05", "date": FOLLOW_UP_DATE},
     ]
     (team,) = data["teams"]
@@ -137,7 +137,11 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
 
     # history: the baseline's published numbers, then this round's
     first, now = team["history"]
-    assert (first["label"], first["date"], first["respondents"]) == ("examples", "2026-11-02", 13)
+    assert (first["label"], first["date"], first["respondents"]) == (
+        "round-2026-11",
+        "2026-11-02",
+        13,
+    )
     assert first["overall_score"] == before["overall"]["score"]
     assert [(d["id"], d["score"], d["level"], d["respondents"]) for d in first["domains"]] == [
         (d["id"], d["score"], d["level"], d["respondents"]) for d in before["domains"]
@@ -147,7 +151,7 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
 
     # the change since the baseline, with the baseline's date
     change = team["baseline_change"]
-    assert change["round"] == {"label": "examples", "date": "2026-11-02"}
+    assert change["round"] == {"label": "round-2026-11", "date": "2026-11-02"}
     distinct = next(d for d in change["domains"] if d["id"] == "distinctiveness")
     assert distinct["before"] == before["domains"][0]["score"] == 41.4
     assert distinct["after"] == team["domains"][0]["score"]
@@ -168,7 +172,7 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
     assert job_action["owner"].startswith("Ward manager")
     # each agreed priority: the change in its own question and domain, next to its status
     job = job_action["follow_up"]
-    assert job["baseline"] == {"label": "examples", "date": "2026-11-02"}
+    assert job["baseline"] == {"label": "round-2026-11", "date": "2026-11-02"}
     (question,) = job["items"]
     item_before = next(
         i for i in before["domains"][0]["items"] if i["id"] == "distinctiveness.job-description"

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from peerready.answers import AnswerFile, answer_token, render_answer_file, token_for
 from peerready.cli import app
-from peerready.evidence import cite_line
+from peerready.evidence import cite_lines, source_label
 from peerready.form import JS_YAML_SHA256, JS_YAML_VERSION, render_form, vendored_js_yaml
-from peerready.responses import LoadResult, load_responses
+from peerready.responses import Checker, LoadResult, load_responses
 from peerready.rubric import Rubric, item_key, load_rubric
 from peerready.scoring import score_team
 from peerready.yamlio import fast_yaml
@@ -138,9 +138,13 @@ def radios_from_validate(path: Path, rubric: Rubric) -> dict[str, str]:
     assert result.errors == [], [str(p) for p in result.errors]
     response = result.responses[0]
     ticks = {"respondent.role": response.role}
-    # "Don't know" context answers are ticked on the page, though validate sets them aside.
+    # "Don't know" context answers are ticked on the page, though validate sets them aside;
+    # an answer may be written as a label, which validate reads as the option's id.
     raw = next(d for d in fast_yaml().load_all(path.read_text(encoding="utf-8")) if d)
-    ticks |= {f"context.{q}": a for q, a in (raw.get("context") or {}).items() if a}
+    spellings = Checker(rubric).context_spellings
+    for q, a in (raw.get("context") or {}).items():
+        if a:
+            ticks[f"context.{q}"] = spellings[q][" ".join(a.replace("\u2019", "'").split()).lower()]
     for key, answer in response.answers.items():
         token = token_for(rubric.scale_of(key), answer.kind, answer.value)
         if token is not None:
@@ -278,7 +282,7 @@ def test_save_names_what_is_missing_and_warns_about_unanswered_questions(
     links = notice.locator("a")
     assert links.count() == 10 and f"and {asked - 10} more" in notice.inner_text()
     assert links.first.inner_text() == RUBRIC.context[0].text
-    assert page.locator("#save-anyway").inner_text() == f"Save with {asked} unanswered"
+    assert page.locator("#save-anyway").inner_text() == "Save anyway"
     links.first.click()
     assert active(page)["id"] == f"c-{RUBRIC.context[0].id}-1"
     page.keyboard.press("Space")
@@ -303,6 +307,21 @@ def test_save_names_what_is_missing_and_warns_about_unanswered_questions(
     assert notice.is_hidden()  # a "saved" message must not outlive the next change
     page.wait_for_timeout(1100)  # the next file saved gets its own name
     assert save(page, tmp_path).name != saved.name
+
+
+def test_organisation_is_pre_filled_like_team_and_role(page_for: Any, tmp_path: Path) -> None:
+    """Finding 4: `--organisation` pre-fills the page, so every nurse saves the same spelling."""
+    organisation = 'Synthetic <NHS> "Trust" & Partners'
+    form = make_form(tmp_path, "--team", "Ward 7", "--role", "manager",
+                     "--organisation", organisation)  # fmt: skip
+    page = page_for(form, PHONE)
+    assert page.locator("#organisation").input_value() == organisation
+    assert page.locator("#team").input_value() == "Ward 7"
+    saved = save(page, tmp_path)
+    response = load_responses([saved], RUBRIC).responses[0]
+    assert response.organisation == organisation and response.role == "manager"
+    help_text = CliRunner().invoke(app, ["form", "--help"], env={"COLUMNS": "120"}).output
+    assert "--organisation" in help_text
 
 
 # ---------------------------------------------------------------- opening
@@ -338,10 +357,47 @@ def test_template_filled_with_labels_in_mixed_case_reopens_with_every_answer(
     assert checked(page) == expected
     asked = len(CONTEXT) + len(labels)
     assert progress(page) == f"{asked} of {asked} questions answered"
-    assert f"Opened by-hand.yaml: {len(labels)} answers placed" in status
+    assert f"Opened by-hand.yaml: {asked} of {asked} questions answered." in status
     assert "Could not place" not in status
     saved = save(page, tmp_path)
     assert radios_from_validate(saved, RUBRIC) == expected
+
+
+def odd_spelling(label: str, n: int) -> str:
+    """A label as someone might type it: any case, extra spaces, a curly apostrophe."""
+    words = label.replace("'", "\u2019").split()
+    styles = [str.upper, str.lower, str.title, lambda w: w]
+    return "   ".join(styles[(n + i) % len(styles)](w) for i, w in enumerate(words))
+
+
+@pytest.mark.parametrize("rubric", [RUBRIC, SECOND], ids=["default", "second"])
+def test_role_and_context_answers_written_as_labels_reopen_ticked(
+    page_for: Any, tmp_path: Path, rubric: Rubric
+) -> None:
+    """Finding 1: `role: Clinician or practitioner` and context labels in any case and spacing,
+    with curly apostrophes, are placed, exactly as `peerready validate` reads them."""
+    role = rubric.roles[1]
+    top = {"team": '"Ward 7"', "role": json.dumps(odd_spelling(role.label, 0))}
+    expected = {"respondent.role": role.id}
+    for n, question in enumerate(rubric.context):
+        options = question.all_options
+        # Every question's "don't know" is tried (by the first question), then other options.
+        option = options[-1] if n == 0 else options[n % len(options)]
+        top[question.id] = json.dumps(odd_spelling(option.label, n), ensure_ascii=False)
+        expected[f"context.{question.id}"] = option.id
+    if rubric is RUBRIC:  # "Don't know" is among them, with a curly apostrophe
+        assert any("\u2019" in v for v in top.values())
+    path = template_with_labels(tmp_path, rubric, {}, **top)
+    assert radios_from_validate(path, rubric) == expected  # validate reads it the same way
+
+    page = page_for(make_form(tmp_path, "-r", str(rubric_path(rubric))))
+    status = open_file(page, path)
+    assert "Could not place" not in status, status
+    assert checked(page) == expected
+    saved = save(page, tmp_path)
+    text = saved.read_text(encoding="utf-8")
+    assert f"  role: {role.id}\n" in text  # the file carries the rubric's ids
+    assert radios_from_validate(saved, rubric) == expected
 
 
 ANSWERS_IN_EVERY_STYLE = {
@@ -457,7 +513,9 @@ def test_opening_names_everything_it_could_not_place(
     )
     page = page_for(make_form(tmp_path))
     status = open_file(page, path)
-    assert "Opened file.yaml: 1 answer placed" in status
+    # The stage and one answer; the same count as the bar's.
+    assert f"Opened file.yaml: {progress(page)}." in status
+    assert progress(page).startswith("2 of ")
     for named in [
         "Unknown entry “colour”",
         "Your role: “surgeon” is not one of this form's roles",
@@ -644,6 +702,13 @@ def test_focus_is_never_covered_and_the_page_passes_axe(
     assert page.locator("#save-anyway").is_visible()
     assert page.locator("#toolbar").bounding_box()["height"] <= 0.15 * viewport["height"]
     assert axe.run(page, options=tags).violations_count == 0
+    in_warning = []  # its buttons and links, by keyboard, are never under the bar either
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if not page.evaluate("document.getElementById('notice').contains(document.activeElement)"):
+            break
+        in_warning.append(page.evaluate(FOCUS_CHECK))
+    assert len(in_warning) == 2 + 10 and all(all(f["seen"]) for f in in_warning), in_warning
 
     if viewport == DESKTOP:
         # The check can fail: without the scroll padding, focus does go under the bar.
@@ -684,6 +749,173 @@ def test_form_warns_before_closing_with_unsaved_answers(page_for: Any, tmp_path:
     assert dialogs == ["beforeunload"]
 
 
+# ---------------------------------------------------------------- a nurse on a phone
+
+
+@pytest.mark.parametrize("rubric", [RUBRIC, SECOND], ids=["default", "second"])
+def test_header_names_the_questionnaire_and_the_article_in_plain_words(
+    page_for: Any, tmp_path: Path, rubric: Rubric
+) -> None:
+    """Finding 12: no "Rubric peer-worker-readiness 1.1.0"; "the article" said once, which."""
+    page = page_for(make_form(tmp_path, "-r", str(rubric_path(rubric))), PHONE)
+    header = page.locator("header").inner_text()
+    assert rubric.title in header and f"version {rubric.version} of the questionnaire" in header
+    assert rubric.id not in header and "Rubric" not in header
+    body = page.locator("body").inner_text()
+    says_the_article = re.findall(r"\bthe article\b", body, flags=re.IGNORECASE)
+    source = next(k for k in rubric.report.source if k in rubric.references)
+    named = f"{source_label(rubric, source).text}, the source these questions are built on"
+    if rubric is RUBRIC:
+        assert len(says_the_article) > 1  # the note, and the rubric's notes that need it
+        assert header.count(named) == 1 and body.count(named) == 1
+    else:
+        assert says_the_article == [] and "article" not in header
+
+
+def test_opened_and_progress_count_the_same_questions_in_plain_grammar(
+    page_for: Any, tmp_path: Path, write_yaml: Any
+) -> None:
+    """Finding 12: "N answers placed" and "N of M answered" counted different things."""
+    planning_only = next(
+        k for k, (_, i) in RUBRIC.items.items() if not i.applies({"stage": "planning"})
+    )
+    asked_keys = [k for k, (_, i) in RUBRIC.items.items() if i.applies({"stage": "planning"})]
+    path = write_yaml(
+        f"""\
+        rubric: peer-worker-readiness
+        team: Count Team
+        respondent: {{role: Clinician or practitioner}}
+        context: {{stage: Planning the role}}
+        answers:
+          {asked_keys[0]}: 1
+          {asked_keys[1]}: 2
+          {planning_only}: 3
+        comments:
+          {asked_keys[0]}: one note
+        """
+    )
+    page = page_for(make_form(tmp_path), PHONE)
+    status = open_file(page, path)
+    asked = len(RUBRIC.context) + len(asked_keys)
+    # The stage and two answers; the answer to a question hidden at this stage is not counted.
+    assert progress(page) == f"3 of {asked} questions answered"
+    assert f"Opened file.yaml: 3 of {asked} questions answered." in status
+    assert "The file also answers 1 question that does not apply" in status
+    assert "1 comment on a single question is kept" in status
+    # All but one answered: the warning's grammar is for one question.
+    answer_all_but_the_last = """() => {
+      for (const part of ['c-', 'q-']) {  // the team first: its answers decide what is asked
+        const open = Array.from(document.querySelectorAll(
+          `fieldset[id^="${part}"]:not([hidden])`)).filter(f => !f.querySelector(':checked'));
+        open.slice(0, part === 'q-' ? -1 : undefined).forEach(
+          f => f.querySelector('input').click());
+      }
+    }"""
+    page.evaluate(answer_all_but_the_last)
+    done, total = map(int, re.findall(r"\d+", progress(page)))
+    assert done == total - 1
+    page.click("#save")
+    notice = page.locator("#notice").inner_text()
+    assert "1 question is not answered yet" in notice and "answer it first" in notice
+    assert "Not answered yet:" in notice
+    assert "(s)" not in page.locator("body").inner_text()
+
+
+TARGETS = """() => Array.from(document.querySelectorAll(
+    'a[href], button, input, textarea, select, summary')).filter(e => e.offsetParent !== null
+  ).map(e => {
+    const box = (e.type === 'radio' || e.type === 'checkbox') && e.closest('label')
+      ? e.closest('label') : e;
+    const r = box.getBoundingClientRect();
+    return {id: e.id, tag: e.tagName, text: (e.textContent || e.name || '').trim().slice(0, 30),
+            width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10};
+  })"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "least"), [(PHONE, 44), (DESKTOP, 24)], ids=["375x667", "1280x720"]
+)
+def test_every_target_is_big_enough(
+    page_for: Any, tmp_path: Path, viewport: dict[str, int], least: int
+) -> None:
+    """Finding 13: targets at least 44x44 CSS px on a phone, 24x24 everywhere (WCAG 2.2 SC
+    2.5.8), in every state the page has."""
+    page = page_for(make_form(tmp_path), viewport)
+    small: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def measure() -> None:
+        for target in page.evaluate(TARGETS):
+            seen.add(target["id"] or target["text"])
+            if target["width"] < least or target["height"] < least:
+                small.append(target)
+
+    measure()
+    page.click("#save")  # the error summary's links
+    measure()
+    page.fill("#team", "T")
+    page.check("#role-1")
+    page.click("#save")  # the warning's buttons and links
+    measure()
+    assert small == []
+    assert {"open", "next", "save", "save-anyway", "go-unanswered", "team", "role-1"} <= seen
+    assert any(t.startswith("Why this matters") for t in seen)
+
+
+def test_no_question_straddles_its_box_border(page_for: Any, tmp_path: Path) -> None:
+    """Finding 13: the line of a question's box must not run through its text (a legend drawn
+    in the border, as browsers do by default, is crossed by it when it wraps on a phone)."""
+    page = page_for(make_form(tmp_path), PHONE)
+    straddling = page.evaluate(
+        """() => Array.from(document.querySelectorAll('fieldset')).filter(
+             f => f.offsetParent !== null).map(f => {
+               const legend = f.querySelector('legend').getBoundingClientRect();
+               const box = f.getBoundingClientRect();
+               const border = parseFloat(getComputedStyle(f).borderTopWidth);
+               return {id: f.id, inside: legend.top >= box.top + border};
+             }).filter(f => !f.inside)"""
+    )
+    assert straddling == []
+    assert page.evaluate("document.querySelectorAll('fieldset').length") > 40
+
+
+def test_save_with_unanswered_questions_offers_both_ways_and_cannot_get_stuck(
+    page_for: Any, tmp_path: Path
+) -> None:
+    """Finding 14: the first press explains and offers "Save anyway" and "Go to the first
+    unanswered question"; pressing the bar's Save again saves instead of showing the box again."""
+    page = page_for(make_form(tmp_path, "--team", "Ward 7", "--role", "clinician"), PHONE)
+    page.check(f"#c-{RUBRIC.context[0].id}-1")
+    page.click("#save")
+    notice = page.locator("#notice")
+    asked = len(RUBRIC.context) + len(RUBRIC.items)
+    assert notice.locator("h2").inner_text() == f"{asked - 1} questions are not answered yet"
+    assert notice.locator("button").all_inner_texts() == [
+        "Save anyway", "Go to the first unanswered question"
+    ]  # fmt: skip
+    assert page.locator("#save").inner_text() == "Save anyway"  # the bar says what it will do
+
+    page.click("#go-unanswered")
+    assert active(page)["name"] == f"context.{RUBRIC.context[1].id}"
+    assert all(page.evaluate(FOCUS_CHECK)["seen"])  # not under the bar
+    with page.expect_download(timeout=5000) as download:
+        page.click("#save")  # the bar's button, pressed again
+    assert download.value.suggested_filename.startswith("peerready-ward-7-clinician-")
+    assert notice.locator("h2").inner_text() == "Your answers are saved"
+    assert page.locator("#save").inner_text() == "Save my answers"
+
+    # After any change the warning is due again, and the box's own button saves too.
+    page.check(f"#c-{RUBRIC.context[1].id}-1")
+    page.click("#save")
+    done, total = map(int, re.findall(r"\d+", progress(page)))
+    assert notice.locator("h2").inner_text() == f"{total - done} questions are not answered yet"
+    page.check(f"#c-{RUBRIC.context[2].id}-1")  # a change clears it, and the bar's label
+    assert notice.is_hidden() and page.locator("#save").inner_text() == "Save my answers"
+    page.click("#save")
+    with page.expect_download(timeout=5000):
+        page.click("#save-anyway")
+
+
 # ---------------------------------------------------------------- the rubric in use
 
 
@@ -712,8 +944,8 @@ def test_second_rubric_form_is_filled_and_saves_what_validate_reads(
              "answers.welcome.desk-space": "10"}  # fmt: skip
     for name, value in picks.items():
         page.check(f'input[name="{name}"][value="{value}"]')
-    assert progress(page) == "5 of 5 questions answered"  # "questions" hidden on a phone
-    assert page.locator("#progress").inner_text() == "5 of 5 answered"
+    assert progress(page) == "5 of 5 questions answered"
+    assert page.locator("#progress").inner_text() == "5 of 5 questions answered"  # phone too
     saved = save(page, tmp_path)
     assert re.fullmatch(r"peerready-pilot-team-lx-worker-[-\d]+\.yaml", saved.name)
     result = CliRunner().invoke(app, ["validate", "-r", str(DATA / "second-rubric.yaml"),
@@ -723,7 +955,7 @@ def test_second_rubric_form_is_filled_and_saves_what_validate_reads(
     assert radios_from_validate(saved, SECOND) == picks | {"context.pilot-site": "pilot"}
     page.check('input[name="answers.welcome.left-out"][value="n-a"]')
     reopened = open_file(page, saved, confirm=True)
-    assert "Opened " + saved.name + ": 4 answers placed" in reopened
+    assert "Opened " + saved.name + ": 5 of 5 questions answered." in reopened
     assert checked(page)["answers.welcome.left-out"] == "dont-know"
 
 
@@ -752,8 +984,17 @@ def test_notes_use_labels_and_cite_each_source_with_its_own_type() -> None:
     assert not re.search(r"Asked only when: [^<]*\b(partner|established|replacement)\.", html)
     for key, (_, item) in RUBRIC.items.items():
         if item.evidence:
-            line = cite_line(RUBRIC, item.evidence).replace("&", "&amp;").replace("'", "&#39;")
+            line = "; ".join(cite_lines(RUBRIC, item.evidence))
+            line = line.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
             assert f"Evidence: {line}." in html, key
+    # Each source's doubts and caveat travel with it (review finding 2).
+    for needle in [
+        "Mowbray 1998 (qualitative study; note: the paper reports as many problems as benefits",
+        "Gillard 2012 (mixed-methods study; match to the cited work less certain; note:",
+        "Davidson 2006 (review including trials; note: a review covering four trials",
+        "Bach 2000 (type not known; details not verified; cited work not identified)",
+    ]:
+        assert needle.replace("&", "&amp;").replace("'", "&#39;") in html, needle
 
 
 def test_form_text_from_the_rubric_is_escaped(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from peerready.responses import load_responses
 from peerready.rubric import load_rubric
 from peerready.scoring import ScoreReport, TeamScore, build_score_report
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "round-2026-11"
 RUBRIC = load_rubric()
 
 
@@ -109,9 +109,11 @@ def test_the_report_says_what_the_terminal_says(report: ScoreReport) -> None:
         context = build_team_context(
             RUBRIC, each, slug="x", min_group=3, gap_threshold=RUBRIC.gap_threshold
         )
-        assert context.overall_note == glance.reason
-        assert [a.text for a in context.first_actions] == [a.text for a in glance.first_actions]
-        assert [a.owner for a in context.first_actions] == [a.owner for a in glance.first_actions]
+        assert context.overall_note == glance.reason == context.summary.reason
+        # The summary's three priorities are the terminal's first three actions.
+        first = glance.first_actions[:3]
+        assert [a.text for a in context.first_actions] == [a.text for a in first]
+        assert [a.owner for a in context.first_actions] == [a.owner for a in first]
 
 
 def test_no_overall_score_says_so(report: ScoreReport) -> None:
@@ -134,3 +136,49 @@ def test_join_words() -> None:
         "a and b",
         "a, b and c",
     ]
+
+
+def summary(report: ScoreReport, name: str, width: int, height: int, footer: list[str]) -> str:
+    import io
+
+    from rich.console import Console
+
+    from peerready.display import print_team_summary
+
+    console = Console(file=io.StringIO(), width=width, height=height, highlight=False)
+    only = report.model_copy(update={"teams": [team(report, name)]})
+    print_team_summary(console, RUBRIC, only, footer=footer)
+    return console.file.getvalue()  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_results_screen_fits_a_40_row_terminal(report: ScoreReport, width: int) -> None:
+    """Finding 10: the overall level must not scroll away; at most three actions are shown."""
+    footer = ["Your answers are in ward7.yaml. Colleagues' files can be scored together."]
+    shown = summary(report, "Ward 7", width, 40, footer).splitlines()
+    assert len(shown) <= 39  # a line to spare for the shell's prompt
+    assert all(len(line) <= width for line in shown)
+    assert shown[1] == "Results for Ward 7 Acute Admissions"
+    assert shown[2].startswith("Overall readiness: ")
+    text = " ".join(" ".join(shown).split())
+    glance = at_a_glance(RUBRIC, team(report, "Ward 7"))
+    assert glance.reason.startswith("Held back by ") and glance.reason in text
+    actions = glance.actions
+    numbered = [line for line in shown if line[:4].strip().rstrip(".").isdigit()]
+    assert 1 <= len(numbered) <= 3 < len(actions)
+    assert f"What to do first ({len(numbered)} of {len(actions)}; the report lists all" in text
+    assert text.endswith(footer[0])
+
+
+def test_a_short_screen_keeps_one_action_and_repeats_the_overall_level(
+    report: ScoreReport,
+) -> None:
+    shown = summary(report, "Ward 7", 60, 20, []).splitlines()
+    assert [line for line in shown if line.startswith(" 1. ")] and not [
+        line for line in shown if line.startswith(" 2. ")
+    ]
+    text = "\n".join(shown)
+    assert text.count("Overall readiness: ") == 2  # first, and again last
+    headline = text[text.index("Overall readiness: ") :].split("\n\n")[0].split("\nThe average")[0]
+    last = text[text.rindex("Overall readiness: ") :]
+    assert last.split()[:6] == headline.split()[:6] and text.endswith(last)

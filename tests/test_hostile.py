@@ -291,13 +291,16 @@ def test_score_and_report_commands_never_crash(
 
 
 def _reading(group: int, folder: Path) -> bool:
-    """Whether any process in process group ``group`` has a file in ``folder`` open (Linux)."""
+    """Whether the batch in process group ``group`` is reading ``folder`` (Linux): a worker
+    process exists (workers live only while files are read) or a file in ``folder`` is open."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             if os.getpgid(int(proc.name)) != group:
                 continue
+            if int(proc.name) != group:
+                return True
             for fd in (proc / "fd").iterdir():
                 if str(fd.readlink()).startswith(str(folder)):
                     return True
@@ -309,8 +312,10 @@ def _reading(group: int, folder: Path) -> bool:
 def test_ctrl_c_during_a_large_batch_exits_130_and_leaves_no_half_files(tmp_path: Path) -> None:
     answers = tmp_path / "answers"
     answers.mkdir()
-    text = (CORPUS.parent.parent / "examples" / "ward-7-acute" / "respondent-01.yaml").read_text()
-    for n in range(3000):
+    text = (
+        CORPUS.parent.parent / "examples" / "round-2026-11" / "ward-7-acute" / "respondent-01.yaml"
+    ).read_text()
+    for n in range(5000):
         (answers / f"r{n:04d}.yaml").write_text(text.replace("WA01", f"X{n:04d}"))
     out = tmp_path / "out"
     child = subprocess.Popen(
@@ -325,6 +330,7 @@ def test_ctrl_c_during_a_large_batch_exits_130_and_leaves_no_half_files(tmp_path
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _reading(child.pid, answers):
         time.sleep(0.05)
+    assert child.poll() is None, "the batch finished before it could be interrupted"
     os.killpg(child.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
     _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130, stderr

@@ -14,13 +14,18 @@ from typer.testing import CliRunner
 
 from peerready.cli import app
 from peerready.importers import load_map, read_table
-from peerready.importers.draft import numeric_reading
+from peerready.importers.codes import decide, readings
 from peerready.importers.mapping import guess_date_format, parse_date
 from peerready.responses import load_responses
-from peerready.rubric import load_rubric
+from peerready.rubric import Scale, load_rubric
 
 from .conftest import DATA
-from .tables import write_csv, write_table, write_xlsx
+from .tables import (
+    fixed_today,  # noqa: F401  (autouse)
+    write_csv,
+    write_table,
+    write_xlsx,
+)
 
 EXPORT = DATA / "forms-export.csv"
 MAP = DATA / "forms-map.yaml"
@@ -47,9 +52,18 @@ def test_draft_map_matches_headers_and_labels_and_marks_doubts(tmp_path: Path) -
     assert (
         "# Read as a Microsoft Forms export: header row(s) end at row 1; 5 response row(s)." in text
     )
-    assert 'team: {column: "Which team do you work in?"}' in text
-    assert "\"Peer support worker\": peer-worker  # CHECK: 73% like 'Peer worker'" in text
-    assert '"Community psychiatric nurse":  # CHECK: no matching option' in text
+    assert (
+        'team:\n  column: "Which team do you work in?"\n'
+        "  # Each spelling found, and the team name it stands for (one name, one team):\n"
+        '  values:\n    "Riverside Community Team": "Riverside Community Team"  # 4 row(s)\n'
+    ) in text
+    assert (
+        "\"Peer support worker\": peer-worker  # CHECK: guessed, as the answer says 'peer'"
+    ) in text
+    assert (
+        "\"Community psychiatric nurse\": clinician  # CHECK: guessed, as the answer says 'nurse'"
+    ) in text
+    assert '"Volunteer":  # CHECK: no matching option' in text
     assert '  employment-model:\n    column: "Is the peer worker post replacing' in text
     assert '      "Don\'t know": unsure' in text
     assert '"Sometimes":  # CHECK: no matching option' in text
@@ -72,9 +86,9 @@ def test_conversion_writes_valid_files_and_reports_each_unmappable_cell(tmp_path
     code, stderr, out = convert(tmp_path, EXPORT)
     assert code == 1
     assert sorted(p.name for p in out.iterdir()) == [
-        "riverside-community-team-row00002.yaml",
-        "riverside-community-team-row00003.yaml",
-        "riverside-community-team-row00004.yaml",
+        "riverside-community-team-forms-export-row00002.yaml",
+        "riverside-community-team-forms-export-row00003.yaml",
+        "riverside-community-team-forms-export-row00004.yaml",
     ]
     assert stderr.splitlines() == [
         f"Error: {EXPORT}:4:14: cell N4 ('Most people in the team would describe what a peer "
@@ -209,7 +223,8 @@ def test_questions_are_matched_before_team_organisation_and_role(
     text = draft(tmp_path, source)
     # The partner-access question mentions "trust" and the employment question "team": both
     # stay questions; with no team column the team is asked for and marked CHECK.
-    assert "organisation:" not in text
+    assert "\norganisation:" not in text
+    assert '\n# organisation: {value: "Organisation name"}\n' in text  # a hint
     assert f"  distinctiveness.partner-access:\n    column: {ACCESS!r}".replace("'", '"') in text
     assert f"  employment-model:\n    column: {EMPLOYMENT!r}".replace("'", '"') in text
     assert (
@@ -241,11 +256,12 @@ def test_identity_headers_that_are_not_plain_are_marked_check(tmp_path: Path) ->
     text = draft(tmp_path, source)
     assert (
         "# CHECK: guessed from the header 'Team you work with most'; make sure column A holds "
-        'the team name\nteam: {column: "Team you work with most"}'
+        'the team name\nteam:\n  column: "Team you work with most"\n'
     ) in text
     assert (
         "# CHECK: guessed from the header 'Trust or organisation you work for'; make sure "
-        "column B holds the organisation\norganisation: {column: "
+        'column B holds the organisation\norganisation:\n  column: "Trust or organisation you '
+        'work for"\n'
     ) in text
     assert 'role:\n  column: "Job"\n' in text  # "Job" alone is plain
 
@@ -315,7 +331,7 @@ def test_semicolon_csv_is_detected_and_said(tmp_path: Path) -> None:
         "European locales; pass --delimiter to choose another"
     )
     text = (tmp_path / "map.yaml").read_text()
-    assert 'team: {column: "Which team do you work in?"}' in text
+    assert 'team:\n  column: "Which team do you work in?"\n' in text
     assert "  distinctiveness.job-description:" in text
     table = read_table(source, delimiter=",")  # told otherwise, it does not split on ';'
     assert table.columns[0].header.startswith("Which team do you work in?;What is your role?;")
@@ -327,7 +343,7 @@ def test_tab_delimiter_can_be_given(tmp_path: Path) -> None:
     )
     assert [c.header for c in read_table(source).columns] == ["Team", "Role"]
     code, _ = run("import", source, "--draft-map", tmp_path / "m.yaml", "--delimiter", "tab")
-    assert code == 0 and 'team: {column: "Team"}' in (tmp_path / "m.yaml").read_text()
+    assert code == 0 and 'team:\n  column: "Team"\n' in (tmp_path / "m.yaml").read_text()
 
 
 def test_windows_1252_csv_is_read_and_said(tmp_path: Path) -> None:
@@ -359,7 +375,7 @@ GAPPY: list[list[object]] = [
     [],
     ["Ward 7", "Peer worker", "Partly in place"],
     [None, None, None],
-    ["Ward 7", "Nurse", "Mostly in place"],
+    ["Ward 7", "Volunteer", "Mostly in place"],
 ]
 
 
@@ -371,12 +387,15 @@ def test_empty_rows_never_shift_row_numbers(tmp_path: Path, suffix: str) -> None
     code, stderr, out = convert(tmp_path, source, tmp_path / "map.yaml")
     assert code == 1
     assert stderr.splitlines()[0] == (
-        f"Error: {source}:6:2: cell B6 ('What is your role?'): role 'Nurse' is not one of the "
-        "roles (peer-worker, clinician, manager, other); add it under 'values' in the map; row "
-        "skipped"
+        f"Error: {source}:6:2: cell B6 ('What is your role?'): role 'Volunteer' is not one of "
+        "the roles (peer-worker, clinician, manager, other); add it under 'values' in the map; "
+        "row skipped"
     )
-    assert sorted(p.name for p in out.iterdir()) == ["ward-7-row00002.yaml", "ward-7-row00004.yaml"]
-    assert '"Nurse":  # CHECK: no matching option' in text
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ward-7-gappy-row00002.yaml",
+        "ward-7-gappy-row00004.yaml",
+    ]
+    assert '"Volunteer":  # CHECK: no matching option' in text
 
 
 # --- 5. No data dropped without a word -----------------------------------------------------
@@ -394,13 +413,32 @@ def test_duplicate_headers_are_told_apart_and_unmapped_data_is_reported(
 ) -> None:
     source = write_table(tmp_path / f"dupes{suffix}", DUPLICATES)
     text = draft(tmp_path, source)
-    assert 'comments:\n  general: {column: "Comments", letter: D}\n' in text
-    assert '  - {column: "Comments", letter: E}  # CHECK: not matched to any question' in text
+    # Both comment columns are drafted, joined into one general comment.
+    assert (
+        "comments:\n  # 2 comment columns: joined, in this order, into one comment\n"
+        '  general:\n    - {column: "Comments", letter: D}\n'
+        '    - {column: "Comments", letter: E}\n'
+    ) in text
     assert "  - {letter: F}  # CHECK: not matched to any question" in text
-    # Without the 'ignore' entries, the second Comments column and the stray note are reported.
+    # Without the 'ignore' entry, the stray note is reported; without column E too, both.
     trimmed = tmp_path / "trimmed.yaml"
     trimmed.write_text(text.split("ignore:")[0] + "ignore: []\n")
     code, stderr, out = convert(tmp_path, source, trimmed)
+    assert code == 0
+    assert stderr.splitlines()[0] == (
+        f"Warning: {source}:1:6: column F: not in the map and not under 'ignore': 1 cell(s) with "
+        "data are not imported (row 2); map the column or add it under 'ignore'"
+    )
+    assert [r.comments for r in load_responses([out], RUBRIC).responses] == [
+        {"general": "First thought\n\nSecond thought"},
+        {"general": "Only the second"},
+    ]
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        text.split("comments:")[0]
+        + 'comments:\n  general: {column: "Comments", letter: D}\nignore: []\n'
+    )
+    code, stderr, out = convert(tmp_path / "one", source, one)
     assert code == 0
     assert stderr.splitlines()[:2] == [
         f"Warning: {source}:1:5: column E ('Comments'): not in the map and not under 'ignore': 2 "
@@ -477,11 +515,17 @@ def test_codes_one_to_five_on_a_zero_to_four_scale_are_shifted_and_checked(
     source = write_table(tmp_path / f"google{suffix}", rows)
     text = draft(tmp_path, source)
     assert (
+        "codes:\n"
+        "  # CHECK: the 1 answer column(s) on the scale 'extent' hold the numbers 1–5, which are "
+        "not this\n  # scale's own values (0–4): read as its choices numbered 1–5 in order. Check "
+        "against the\n  # form's own numbering.\n"
+        '  extent:\n    "1": 0  # Not at all\n    "2": 1  # Talked about only\n'
+        '    "3": 2  # Partly in place\n    "4": 3  # Mostly in place\n'
+        '    "5": 4  # Fully in place\n'
+    ) in text
+    assert (
         f"  distinctiveness.job-description:\n    column: {JOB!r}\n".replace("'", '"')
-        + "    # CHECK: the numbers (1–5) do not match this scale's values (0–4); read as "
-        "positions 1–5 on the scale (shifted). Check against the form's own numbering\n"
-        '    values:\n      "1": 0  # Not at all\n      "2": 1  # Talked about only\n'
-        '      "5": 4  # Fully in place\n'
+        + "    # numbers: read as under 'codes: extent:' above\n"
     ) in text
     code, stderr, out = convert(tmp_path, source, tmp_path / "map.yaml")
     assert code == 0, stderr
@@ -495,16 +539,30 @@ def test_codes_one_to_five_on_a_zero_to_four_scale_are_shifted_and_checked(
 def test_numeric_readings_on_other_scales() -> None:
     three = SECOND.scales_by_id["three-point"]
     ten = SECOND.scales_by_id["ten-point"]
-    assert numeric_reading([1, 2, 3], three)[0] == {1: 1, 2: 3, 3: 5}
-    assert numeric_reading([1, 3, 5], three) == ({1: 1, 3: 3, 5: 5}, "")
-    assert numeric_reading([1, 11], ten)[0] == {1: 0, 11: 10}
-    assert numeric_reading([0, 10], ten) == ({0: 0, 10: 10}, "")
-    reading, note = numeric_reading([1, 4], RUBRIC.scales_by_id["extent"])
-    assert reading == {1: 1, 4: 4} and "if the form numbered its answers as positions 1–5" in note
-    assert numeric_reading([7], three) == (
-        {},
-        "the numbers (7–7) fit neither this scale's values (1–5) nor its order",
-    )
+    extent = RUBRIC.scales_by_id["extent"]
+
+    def chosen(codes: list[int], scale: Scale, numbering: int | None = 1) -> dict[object, object]:
+        decision = decide(codes, scale, numbering=numbering)
+        assert decision is not None
+        return decision.reading.full
+
+    assert chosen([1, 2, 3], three) == {1: 1, 2: 3, 3: 5}
+    assert chosen([1, 3], three, numbering=None) == {1: 1, 3: 3, 5: 5}
+    assert chosen([1, 3], three, numbering=1) == {1: 1, 2: 3, 3: 5}
+    assert chosen([1, 11], ten) == {n + 1: n for n in range(11)}
+    assert chosen([0, 10], ten) == {n: n for n in range(11)}
+    # Past the last choice: the scale's own non-scored options, in order.
+    assert chosen([1, 4, 5], three) == {1: 1, 2: 3, 3: 5, 4: "dont-know", 5: "n-a"}
+    assert decide([1, 4, 5], three, numbering=1, extra_codes=False) is None
+    assert decide([7], three, numbering=1) is None
+    # 1–4 on a 0–4 scale fits two readings: both are offered, the platform's first.
+    decision = decide([1, 4], extent, numbering=1)
+    assert decision is not None
+    assert (decision.reading.start, [r.start for r in decision.others]) == (1, [None])
+    decision = decide([1, 4], extent, numbering=None)
+    assert decision is not None
+    assert (decision.reading.start, [r.start for r in decision.others]) == (None, [1])
+    assert [(r.start, r.extras) for r in readings([1, 2, 3, 4, 5, 6, 7], extent)] == [(1, 2)]
 
 
 # --- 7. Dates ------------------------------------------------------------------------------
@@ -561,10 +619,14 @@ def test_timestamp_is_the_date_column_and_bad_dates_are_reported(tmp_path: Path)
     text = draft(tmp_path, source)
     assert 'assessed: {column: "Timestamp", date_format: "%d/%m/%Y %H:%M:%S"}' in text
     code, stderr, out = convert(tmp_path, source, tmp_path / "map.yaml")
-    assert code == 0
-    assert stderr.splitlines()[0] == (
-        f"Warning: {source}:4:1: cell A4 ('Timestamp'): 'yesterday' is not a date in the format "
-        "'%d/%m/%Y %H:%M:%S'; left blank (set 'date_format' in the map)"
-    )
+    # A date that cannot be read is counted: the import exits 1, though the answers are kept.
+    assert code == 1
+    assert stderr.splitlines() == [
+        f"Error: {source}:4:1: cell A4 ('Timestamp'): 'yesterday' is not a date in the format "
+        "'%d/%m/%Y %H:%M:%S'; left blank (set 'date_format' in the map to the way this column "
+        "writes dates)",
+        f"3 response row(s): wrote 3 answer file(s) to {out}; 1 cell(s) or row(s) could not be "
+        "mapped.",
+    ]
     dates = [r.assessed for r in load_responses([out], RUBRIC).responses]
     assert dates == [dt.date(2026, 11, 3), dt.date(2026, 11, 14), None]

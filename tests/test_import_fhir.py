@@ -17,6 +17,7 @@ from peerready.responses import load_responses
 from peerready.rubric import Rubric, load_rubric
 
 from .conftest import DATA
+from .tables import fixed_today  # noqa: F401  (autouse)
 from .test_import_redcap import invented_answers, scores
 
 DEFAULT = load_rubric()
@@ -244,7 +245,9 @@ def test_responses_that_do_not_fit_the_questionnaire_are_reported(tmp_path: Path
     assert lines[2].endswith(
         "entry[2].resource.questionnaire: answers questionnaire "
         "'http://example.org/Questionnaire/other', not this rubric's "
-        "'urn:peerready:questionnaire:peer-worker-readiness'; response skipped"
+        "'urn:peerready:questionnaire:peer-worker-readiness' (or a server address ending in "
+        "'Questionnaire/peer-worker-readiness'); response skipped. Check --rubric, or correct "
+        "the response's questionnaire"
     )
     assert lines[3].endswith(
         "entry[3].resource: no team given (items 'about:team'); response skipped"
@@ -276,6 +279,9 @@ def test_bad_json_is_one_clear_error(tmp_path: Path) -> None:
     source.write_text('{"resourceType": "QuestionnaireResponse",\n  "status": }\n')
     code, _, stderr = run("import", source, "--out", tmp_path / "out")
     assert code == 1
-    assert stderr.strip() == f"Error: {source}:2:13: not valid JSON: Expecting value"
+    assert stderr.strip() == (
+        f"Error: {source}:2:13: not valid JSON: a value is missing here (text in double quotes, "
+        "a number, true, false, null, [ ] or { })"
+    )
     code, _, stderr = run("import", source, "--draft-map", tmp_path / "m.yaml")
     assert code == 1 and "FHIR responses need no map: give --out DIR only" in stderr

@@ -15,11 +15,16 @@ from peerready.importers import read_table
 from peerready.responses import load_responses
 from peerready.rubric import load_rubric
 
-from .tables import write_table
+from .tables import (
+    fixed_today,  # noqa: F401  (autouse)
+    write_table,
+)
 
 RUBRIC = load_rubric()
 JOB = RUBRIC.item("distinctiveness.job-description").text
 TASKS = RUBRIC.item("distinctiveness.distinct-tasks").text
+AGREE = RUBRIC.scales_by_id["agreement"]
+EXTENT = RUBRIC.scales_by_id["extent"]
 
 
 def run(*args: object) -> tuple[int, str]:
@@ -98,10 +103,21 @@ def test_qualtrics_numeric_export_codes_are_checked_against_the_scale(tmp_path: 
     assert run("import", source, "--draft-map", tmp_path / "map.yaml")[0] == 0
     text = (tmp_path / "map.yaml").read_text()
     assert (
-        '    column: "Q3_1"\n    # CHECK: the numbers (1–5) do not match this scale\'s values '
-        "(0–4); read as positions 1–5 on the scale (shifted)."
+        "codes:\n  agreement:\n"
+        + "".join(f'    "{o.value}": {o.value}  # {o.label}\n' for o in AGREE.options)
+        + "  # CHECK: the 1 answer column(s) on the scale 'extent' hold the numbers 1–5, which "
+        "are not this\n  # scale's own values (0–4): read as its choices numbered 1–5 in order. "
+        "Check against the\n  # form's own numbering.\n  extent:\n"
+        + "".join(f'    "{o.value + 1}": {o.value}  # {o.label}\n' for o in EXTENT.options)
     ) in text
-    assert '    column: "Q3_2"\n    values:\n      "2": 2  # Disagree\n' in text
+    assert "    column: \"Q3_1\"\n    # numbers: read as under 'codes: extent:' above\n" in text
+    assert "    column: \"Q3_2\"\n    # numbers: read as under 'codes: agreement:' above\n" in text
+    out = tmp_path / "answers"
+    code, stderr = run("import", source, "--map", tmp_path / "map.yaml", "--out", out)
+    assert code == 0, stderr
+    loaded = load_responses([out], RUBRIC).responses
+    assert [r.answers["distinctiveness.job-description"].value for r in loaded] == [0, 4]
+    assert [r.answers["distinctiveness.distinct-tasks"].value for r in loaded] == [2, 5]
 
 
 SURVEYMONKEY: list[list[object]] = [
@@ -139,7 +155,10 @@ def test_surveymonkey_question_and_option_rows_are_headers(tmp_path: Path, suffi
     out = tmp_path / "answers"
     code, stderr = run("import", source, "--map", tmp_path / "map.yaml", "--out", out)
     assert code == 0, stderr
-    assert sorted(p.name for p in out.iterdir()) == ["ward-7-row00003.yaml", "ward-7-row00004.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ward-7-monkey-row00003.yaml",
+        "ward-7-monkey-row00004.yaml",
+    ]
     loaded = load_responses([out], RUBRIC)
     assert [(r.respondent_id, r.role, r.assessed) for r in loaded.responses] == [
         ("118000000001", "peer-worker", dt.date(2026, 11, 3)),

@@ -22,7 +22,11 @@ from peerready.rubric import Rubric, format_value, load_rubric, parse_rubric
 from peerready.scoring import build_score_report
 
 from .conftest import DATA
-from .tables import write_csv, write_xlsx
+from .tables import (
+    fixed_today,  # noqa: F401  (autouse)
+    write_csv,
+    write_xlsx,
+)
 
 DEFAULT = load_rubric()
 SECOND_PATH = DATA / "second-rubric.yaml"

@@ -30,7 +30,7 @@ from .conftest import DATA, ROOT
 
 RUBRIC = load_rubric()
 SECOND = load_rubric(DATA / "second-rubric.yaml")
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "round-2026-11"
 PYDANTIC_WORDS = ("Input should be", "valid dictionary", "validation error", "type=")
 
 
@@ -46,7 +46,7 @@ INDEX = TeamIndex.of([t.team for t in REPORT.teams], None)
 
 def ward7_draft() -> str:
     return draft_plan(
-        RUBRIC, WARD7, team_id="ward-7-acute-admissions", round_label="examples",
+        RUBRIC, WARD7, team_id="ward-7-acute-admissions", round_label="round-2026-11",
         drafted=date(2026, 11, 2),
     )  # fmt: skip
 
@@ -342,6 +342,6 @@ def test_validate_recognises_plans_by_key_or_name_and_skips_them_as_answers(
 
 
 def test_the_example_plan_is_valid_and_belongs_to_an_example_team(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["validate", str(EXAMPLES)])
+    result = runner.invoke(app, ["validate", str(EXAMPLES), str(ROOT / "examples" / "plans")])
     assert result.exit_code == 0, result.output
     assert re.search(r"^1 plan file\(s\), 0 error\(s\)", result.stdout, re.MULTILINE)

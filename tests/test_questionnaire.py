@@ -28,8 +28,8 @@ from .conftest import DATA
 RUBRIC = load_rubric()
 SECOND = DATA / "second-rubric.yaml"
 
-TEAM = r"Team name: "
-ORGANISATION = r"Organisation \(optional; Enter to leave blank\): "
+TEAM = r"Team name(?: \(Enter keeps it\))?: "
+ORGANISATION = r"Organisation \([^)]*\): "
 ANSWER = r"Answer: "
 OFFER = r"Answer them now\? \(y yes · n no · b back\) "
 REVIEW = r"Number to change, or Enter: "
@@ -186,6 +186,10 @@ def test_newcomer_with_no_flags_reaches_the_results(tmp_path: Path, cols: int) -
     screen = session.display
     assert any(line.startswith(" 1. ") for line in screen)
     assert all(len(line) <= cols for line in screen)
+    # The whole results screen fits 40 rows: the overall level has not scrolled away.
+    assert "Results for Ward 9" in screen
+    assert any(line.startswith("Overall readiness: ") for line in screen)
+    assert not any(line.startswith(" 4. ") for line in screen)
     response = saved(file)
     assert (response.team, response.role, response.organisation) == ("Ward 9", "manager", None)
     assert len([a for a in response.answers.values() if a.kind == "scored"]) == asked(**IN_POST)
@@ -241,9 +245,9 @@ def test_changing_the_stage_at_the_review_clears_what_no_longer_applies(tmp_path
     planning = {**IN_POST, "stage": "planning"}
     gone = asked(**IN_POST) - asked(**planning) + 2
     shown = session.answer(ANSWER, "5")
-    assert f"{gone} question(s) no longer apply, so your answers to them were cleared" in shown
+    assert f"{gone} questions no longer apply, so your answers to them were cleared" in shown
     assert "Each peer worker's objectives or appraisal connect" in shown
-    assert "2 more question(s) apply" in shown
+    assert "2 more questions apply. Please answer them now" in shown
     shown += session.answer(ANSWER, "5")
     assert "willingness to use it at work, as essential" in " ".join(shown.split())
     assert "welcome people who have been out of work" in " ".join(shown.split())
@@ -307,9 +311,15 @@ def test_keys_at_context_and_questions_comments_and_review_errors(tmp_path: Path
     session.answer(ANSWER, "u")  # employer: don't know
     session.answer(ANSWER, "1")
     session.answer(ANSWER, "2")
-    # A question: help cites each source with its own type; a comment is kept.
+    # A question: help cites each source with its own type and caveat; a comment is kept.
     session.answer(ANSWER, "?")
-    session.expect(r"Evidence: Kemp 2012 \(qualitative study\); Gates 2007")
+    session.expect(r"Full\s+references\s+are\s+listed\s+in\s+the\s+report\.")
+    assert (
+        "Evidence: Kemp 2012 (qualitative study; note: one focus group of seven peer support "
+        "workers in Western Australia); Gates 2007 (qualitative study; note: interviews and focus "
+        "groups in agencies in New York City, which the article describes as a survey)."
+    ) in plain(session.child.before)
+    assert all(len(line) <= session.cols for line in session.display)
     session.answer(ANSWER, "c")
     session.answer(COMMENT, "Drafted, not agreed")
     session.expect("Comment saved.")
@@ -329,7 +339,7 @@ def test_keys_at_context_and_questions_comments_and_review_errors(tmp_path: Path
         session.answer(ANSWER, "s")
     # Skipped questions are offered again, the skipped context question first.
     shown = session.answer(OFFER, "y")
-    assert f"You skipped {total} question(s)" in shown  # every question but one, and a context
+    assert f"You skipped {total} questions" in shown  # every question but one, and a context
     shown = session.answer(ANSWER, "1")
     assert f"Skipped question 1 of {total}" in shown and "replacing an existing post" in shown
     session.answer(ANSWER, "b")  # back to the first skipped question ...
@@ -381,8 +391,94 @@ def test_report_folder_gets_one_team(tmp_path: Path) -> None:
     file, reports = tmp_path / "a.yaml", tmp_path / "reports"
     session = Session(file, "--team", "Ward 9", "--role", "manager", "--report", str(reports))
     assert drive(session) == 0
-    assert re.search(r"Wrote \d+ report file\(s\) for Ward 9 to", session.transcript)
+    assert re.search(r"Wrote \d+ report files for Ward 9 to", session.transcript)
     assert (reports / "ward-9.html").is_file() and (reports / "index.html").is_file()
+
+
+def screen_lines(raw: str) -> list[str]:
+    """What was printed, line by line as the terminal shows it (styles dropped)."""
+    return [line.rstrip() for line in ANSI.sub("", raw).replace("\r", "").split("\n")]
+
+
+@pytest.mark.pty
+def test_at_60_columns_the_progress_and_notices_stay_readable(tmp_path: Path) -> None:
+    """Findings 5, 6 and 11 at a 60 x 40 terminal."""
+    file = tmp_path / "me.yaml"
+    session = Session(file)
+    session.answer(TEAM, "Ward 9")
+    session.answer(ORGANISATION, "Example Trust")
+    session.answer(ANSWER, "3")
+    session.answer(ANSWER, "b")  # back from the first context question to the role ...
+    session.answer(ANSWER, "b")  # ... and to the organisation
+    shown = session.answer(ORGANISATION, "")  # Enter keeps it
+    # One instruction for Enter, not two that disagree.
+    assert "Current answer: Example Trust" in shown
+    assert "Enter to leave blank" not in shown and "press Enter to keep it" not in shown
+    assert session.child.after == "Organisation (Enter keeps it, - leaves it blank): "
+    session.answer(ANSWER, "")  # the role, kept
+    for reply in ["1", "1", "1", "3"]:
+        session.answer(ANSWER, reply)
+    # The progress heading wraps between its parts, never inside "(1 of 33 in all)".
+    session.expect(ANSWER)
+    total = asked(**IN_POST)
+    heading = [line for line in screen_lines(session.raw) if "part 1 of 4" in line]
+    domain = RUBRIC.domains[0]
+    first_part = sum(1 for item in domain.items if item.applies(IN_POST))
+    assert heading == [f"{domain.title} — part 1 of 4, question 1 of {first_part}"]
+    assert f"(1 of {total} in all)" in session.display
+    session.send("4")
+    for _ in range(total - 1):
+        session.answer(ANSWER, "4")
+    # At the review, an answer the new context rules out is cleared, and the notice waits.
+    shown = session.answer(REVIEW, "4")  # 3 about you, then the first context question
+    assert "4. Is the peer worker post replacing an existing post" in shown
+    session.answer(ANSWER, "2")  # additional to the team: one question no longer applies
+    session.expect("Press Enter to go back to your answers: ")
+    screen = session.display
+    start = next(i for i, line in enumerate(screen) if "With that answer" in line)
+    notice = " ".join(" ".join(screen[start : start + 3]).split())
+    assert "1 question no longer applies, so your answer to it was cleared:" in notice
+    item = screen.index(next(line for line in screen if line.startswith("  - ")))
+    assert screen[item + 1].startswith("    ") and screen[item + 1].strip()  # hanging indent
+    session.send("")
+    session.expect(REVIEW)
+    session.send("q")
+    assert session.finish() == 1
+    assert "additional" in saved(file).context["employment-model"]
+
+
+@pytest.mark.pty
+def test_help_says_which_article_and_why_the_team_name_matters(tmp_path: Path) -> None:
+    """Finding 12: ``?`` on the team name explains; "the article" is named once."""
+    file = tmp_path / "me.yaml"
+    session = Session(file, cols=120)
+    session.answer(TEAM, "?")
+    session.expect(TEAM)
+    shown = plain(session.child.before)
+    assert "exactly as your colleagues will" in shown
+    session.send("Ward 9")
+    session.answer(ORGANISATION, "")
+    session.answer(ANSWER, "3")
+    session.answer(ANSWER, "?")  # the first context question's help says "The article"
+    session.expect(ANSWER)
+    shown = plain(session.child.before)
+    assert "The article adds" in shown
+    note = '"The article" is Gillard & Holley 2014 (literature review), the source these'
+    assert shown.count(note) == 1
+    session.send("q")
+    assert session.finish() == 1
+
+
+def test_back_from_a_review_page_returns_to_that_page(tmp_path: Path) -> None:
+    """Finding 15: b on page 2 goes to the last question; Enter there comes back to page 2."""
+    replies = ["Ward 9", "", "3", "1", "1", "1", "3", *["3"] * asked(**IN_POST)]
+    replies += ["", "b", "", "q"]  # next page, back, keep the last answer, stop
+    finished, out, _ = scripted(tmp_path, replies)
+    assert not finished
+    after_back = plain(out).rsplit("Number to change, or Enter: b", 1)[1]
+    assert "Current answer:" in after_back
+    assert re.search(r"Check your answers — page 2 of \d", after_back)
+    assert "page 1 of" not in after_back
 
 
 # --- any rubric ------------------------------------------------------------------------------
@@ -523,7 +619,7 @@ def test_answers_the_context_rules_out_are_cleared_when_carrying_on(tmp_path: Pa
     assert any("does not apply" in p for p in problems_of(file))
     finished, out, _ = scripted(tmp_path, ["q"])
     assert not finished
-    assert "1 question(s) no longer apply, so your answers to them were cleared" in plain(out)
+    assert "1 question no longer applies, so your answer to it was cleared" in plain(out)
     assert problems_of(file) == []
     assert "Not yet" not in file.read_text()
 
@@ -538,7 +634,7 @@ def test_options_by_position_on_any_scale(tmp_path: Path) -> None:
     assert answers["purpose.pilot-metrics"].value == 0  # first of 0-10
     assert answers["welcome.left-out"].value == 5
     assert answers["welcome.desk-space"].kind == "blank"
-    assert "You skipped 1 question(s)" in plain(out)
+    assert "You skipped 1 question. Answer it now?" in plain(out)
 
 
 def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
@@ -546,3 +642,40 @@ def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
 
     with pytest.raises(PeerreadyError, match=r"expected one of peer-worker \(Peer worker\)"):
         scripted(tmp_path, [], role="boss")
+
+
+def test_carrying_on_from_a_file_with_labels_for_role_and_context(tmp_path: Path) -> None:
+    """As validate reads them: ids or labels, any case or spacing, curly apostrophes."""
+    file = tmp_path / "answers.yaml"
+    file.write_text(
+        "rubric: peer-worker-readiness\nteam: Ward 7\nrespondent:\n"
+        "  role: clinician   OR practitioner\ncontext:\n"
+        '  employment-model: Additional to the team\n  employer: "Don\u2019t know"\n'
+        "  stage: planning the role\nanswers:\n"
+        "  distinctiveness.job-description: Partly in place\n",
+        encoding="utf-8",
+    )
+    finished, out, _ = scripted(tmp_path, ["q"])
+    assert not finished and "Welcome back: 1 of" in plain(out)
+    response = saved(file)
+    assert response.role == "clinician"
+    assert response.context == {"employment-model": "additional", "stage": "planning"}
+    text = file.read_text()
+    assert "  employer: unsure  # Don't know\n" in text
+    assert "  distinctiveness.job-description: 2  # Partly in place\n" in text
+    # The --role option takes a label too.
+    finished, out, _ = scripted(tmp_path, ["q"], role="Manager")
+    assert "already has role 'Clinician or practitioner (clinician)', but --role says " in plain(
+        out
+    )
+
+
+def test_a_context_answer_that_is_no_label_or_id_is_refused_with_the_answers(
+    tmp_path: Path,
+) -> None:
+    from peerready.errors import PeerreadyError
+
+    file = tmp_path / "answers.yaml"
+    file.write_text("rubric: peer-worker-readiness\ncontext:\n  stage: soon\n", encoding="utf-8")
+    with pytest.raises(PeerreadyError, match=r"'soon' is not one of its answers \(planning \("):
+        scripted(tmp_path, [])

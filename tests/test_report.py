@@ -19,6 +19,11 @@ from peerready.templating import md_escape
 from .conftest import ROOT
 
 EXAMPLES = ROOT / "examples"
+LATEST = EXAMPLES / "round-2026-11"
+BASELINE = EXAMPLES / "round-2026-05"
+REPORTS = EXAMPLES / "reports"
+#: The README's first command, exactly (less the --out folder).
+EXAMPLE_COMMAND = ["report", str(LATEST), "--baseline", str(BASELINE)]
 
 HOSTILE_TEAM = (
     '<script>alert("team")</script> [click](http://evil.example) '
@@ -91,8 +96,8 @@ class TagCollector(HTMLParser):
 def test_example_reports_regenerate_identically(
     runner: CliRunner, tmp_path: Path, update_golden: bool
 ) -> None:
-    out = EXAMPLES / "reports" if update_golden else tmp_path / "reports"
-    result = runner.invoke(app, ["report", str(EXAMPLES), "--out", str(out)])
+    out = REPORTS if update_golden else tmp_path / "reports"
+    result = runner.invoke(app, [*EXAMPLE_COMMAND, "--out", str(out)])
     assert result.exit_code == 0, result.output
     if update_golden:
         return
@@ -104,14 +109,26 @@ def test_example_reports_regenerate_identically(
         )
 
 
+def test_readme_quick_start_is_the_command_that_made_the_examples() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = " ".join(["peerready", *EXAMPLE_COMMAND, "--out", "examples/reports"])
+    assert command.replace(str(ROOT) + "/", "") in readme
+
+
 def test_report_contents_a_commissioner_needs() -> None:
-    html = (EXAMPLES / "reports" / "northgate-community-mental-health-team.html").read_text()
+    html = (REPORTS / "northgate-community-mental-health-team.html").read_text()
     for needle in [
+        '<a href="index.html">All teams: the portfolio overview</a>',
         "Overall readiness:",
         "What to do first",
+        "Where the roles disagree most",
+        "Since the baseline (2026-04-20)",
+        "Read with care",
         "Readiness by domain",
-        "Where roles see it differently",
+        "each question's score (high is good), level and answers",
         "Action plan",
+        "Words used in this report",
+        "Technical appendix",
         "The evidence and how strong it is",
         "How the scores were made",
         "not a validated measurement instrument",
@@ -119,6 +136,7 @@ def test_report_contents_a_commissioner_needs() -> None:
         "Bach 2000 (cited in Gillard &amp; Holley 2014; details not verified)",
         "<svg",
         'role="img"',
+        "<strong>Ready</strong> 70 and above",  # band cut-offs in the legend
     ]:
         assert needle in html, needle
     assert "<script" not in html and "http://" not in html.replace(
@@ -132,7 +150,7 @@ def test_unverified_references_carry_no_title_or_doi_in_reports() -> None:
     from peerready.rubric import load_rubric
 
     rubric = load_rubric()
-    text = (EXAMPLES / "reports" / "ward-7-acute-admissions.md").read_text()
+    text = (REPORTS / "ward-7-acute-admissions.md").read_text()
     for ref in rubric.references.values():
         if not ref.verified:
             line = next((ln for ln in text.splitlines() if ln.startswith(f"- {ref.cite}")), None)
@@ -164,7 +182,8 @@ def test_hostile_text_is_inert_in_every_format(
     assert "{{ 7*7 }}" in html  # comment text is never compiled as a template
     for page in out.glob("*.md"):
         text = page.read_text()
-        live_links = re.findall(r"(?<!\\)\]\(", text.replace("](" + html_path.stem + ".md)", ""))
+        ours = text.replace("](" + html_path.stem + ".md)", "").replace("](index.md)", "")
+        live_links = re.findall(r"(?<!\\)\]\(", ours)
         assert not live_links
         assert not re.findall(r"(?<!\\)<", text), "raw HTML would reach a Markdown viewer"
         assert "\\[click\\]" in text or page.name == "index.md"
@@ -228,7 +247,7 @@ def test_slug_collisions_get_numbers() -> None:
 def test_comments_only_with_include_comments(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "with"
     runner.invoke(
-        app, ["report", str(EXAMPLES), "--out", str(out), "--include-comments", "--format", "md"]
+        app, ["report", str(LATEST), "--out", str(out), "--include-comments", "--format", "md"]
     )
     text = (out / "northgate-community-mental-health-team.md").read_text()
     assert "## Comments" in text and "cannot get into the team office" in text
@@ -239,7 +258,7 @@ def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_pat
     before, after = tmp_path / "before", tmp_path / "after"
     before.mkdir()
     after.mkdir()
-    for n in range(3):
+    for n in range(5):  # five: enough for a likely range in each round
         (before / f"b{n}.yaml").write_text(answer("Team Z", n, "clinician", 1, organisation="O"))
         (after / f"a{n}.yaml").write_text(answer("Team Z", n, "clinician", 3, organisation="O"))
     out = tmp_path / "reports"
@@ -248,10 +267,28 @@ def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_pat
     )
     assert result.exit_code == 0, result.output
     md = (out / "team-z.md").read_text()
-    assert "Since the baseline: \\+" in md or "Since the baseline: +" in md
-    assert "Since baseline" in md and "(Not yet ready → " in md
+    assert "### Since the baseline (2026-11-01)" in md
+    assert "Overall 25 (Not yet ready) then, 63 (Developing) now: +38 points." in md
+    # Everyone answered alike in each round: the change is exact, so more than chance.
+    assert (
+        "18 → 68 (+50): more than chance alone would give (everyone answered alike in both "
+        "rounds)" in md
+    )
+    assert "| Since the baseline |" in md and "| +50 (was 18): more than chance |" in md
     index = (out / "index.html").read_text()
-    assert "Change since baseline" in index
+    assert '+50<span class="since"> since 2026-11-01</span>: more than chance' in index
+    scores = json.loads((out / "scores.json").read_text())
+    block = scores["teams"][0]["baseline"]
+    assert block["assessed"] == ["2026-11-01", "2026-11-01"] and block["respondents"] == 5
+    assert block["overall"] == {
+        "score": 25.0, "level": "not-ready", "label": "Not yet ready", "change": 38.4
+    }  # fmt: skip
+    alignment = next(d for d in block["domains"] if d["id"] == "alignment")
+    assert alignment == {
+        "id": "alignment", "score": 18.2, "level": "not-ready", "label": "Not yet ready",
+        "respondents": 5, "change": 50.0, "change_interval": [50.0, 50.0], "beyond_chance": True,
+    }  # fmt: skip
+    assert scores["baseline"] == {"assessed": ["2026-11-01", "2026-11-01"], "teams": 1}
     compared = runner.invoke(app, ["compare", str(before), str(after)], env={"COLUMNS": "160"})
     assert compared.exit_code == 0, compared.output
     assert "Team Z" in compared.stdout and "Not yet ready →" in compared.stdout
@@ -264,7 +301,7 @@ def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_pat
 
 def test_reports_are_deterministic(runner: CliRunner, tmp_path: Path) -> None:
     for name in ("one", "two"):
-        runner.invoke(app, ["report", str(EXAMPLES), "--out", str(tmp_path / name)])
+        runner.invoke(app, [*EXAMPLE_COMMAND, "--out", str(tmp_path / name)])
     for path in (tmp_path / "one").iterdir():
         assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()
 

@@ -17,7 +17,7 @@ from .answersets import flat, write_team
 from .conftest import ROOT, WriteYaml
 
 RUBRIC = load_rubric()
-EXAMPLES = ROOT / "examples"
+EXAMPLES = ROOT / "examples" / "round-2026-11"
 
 
 def problems_of(path: Path) -> list[str]:
@@ -165,11 +165,13 @@ def test_a_renamed_team_keeps_its_baseline(
          str(register), "--out", str(out), "--format", "md"],
     )  # fmt: skip
     assert report.exit_code == 0, report.output
-    assert "Since the baseline: +50" in (out / "ward-7-acute.md").read_text()
+    assert (
+        "Since the baseline: up 50 points since 2026-05-01" in (out / "ward-7-acute.md").read_text()
+    )
 
 
 def test_validate_checks_register_and_headcount_files(runner: CliRunner, tmp_path: Path) -> None:
-    good = runner.invoke(app, ["validate", str(EXAMPLES / "headcount.yaml")])
+    good = runner.invoke(app, ["validate", str(ROOT / "examples" / "headcount.yaml")])
     assert good.exit_code == 0, good.output
     assert good.stdout == "1 team register or headcount file(s), 0 with errors\n"
     bad = tmp_path / "staff.yaml"

@@ -107,13 +107,61 @@ def answer_token(value: Token) -> str:
     return _token(value).lstrip()
 
 
+def label_comment(label: str) -> str:
+    """The comment after an answered line that says what its value means: ``  # Partly``.
+
+    Answer files store the rubric's own values and ids (``1``, ``unsure``), which need not be
+    the number a person typed or the words they chose; the label beside each says which answer
+    it is. Whitespace is made single spaces, so a label stays on its line.
+    """
+    words = " ".join(label.split())
+    return f"  # {words}" if words else ""
+
+
+@dataclass(frozen=True)
+class AnswerLabels:
+    """For every answer a file may hold, as written (``answer_token``), its label comment.
+
+    ``context`` maps each context question's option ids, ``scales`` each scale's values and
+    non-scored ids. The writer adds these comments; so does the offline form, which fills in the
+    blank file and must save what the writer writes.
+    """
+
+    context: dict[str, dict[str, str]]
+    scales: dict[str, dict[str, str]]
+
+
+def answer_labels(rubric: Rubric) -> AnswerLabels:
+    """The label comment of every answer ``rubric`` allows, keyed as the file writes it."""
+    scales = {}
+    for scale in rubric.scales:
+        table = {answer_token(o.value): label_comment(o.label) for o in scale.options}
+        table |= {answer_token(o.id): label_comment(o.label) for o in scale.non_scored}
+        scales[scale.id] = table
+    return AnswerLabels(
+        context={
+            q.id: {answer_token(o.id): label_comment(o.label) for o in q.all_options}
+            for q in rubric.context
+        },
+        scales=scales,
+    )
+
+
+def _answered(key: str, value: Token, labels: dict[str, str]) -> str:
+    """``  key: value  # Label``, or ``  key:`` when blank."""
+    token = _token(value)
+    return f"  {key}:{token}{labels.get(token.lstrip(), '') if token else ''}"
+
+
 def render_answer_file(rubric: Rubric, answers: AnswerFile | None = None) -> str:
     """The text of an answer file for ``rubric``: blank, or holding the answers given so far.
 
     Each question is a comment above its answer line, with why it matters, when it applies and
-    the accepted answers, so the file can be filled in with any text editor.
+    the accepted answers, so the file can be filled in with any text editor. Every answered
+    role, context and answer line ends with its label as a comment (``1  # Talked about only``).
     """
     data = answers or AnswerFile()
+    labels = answer_labels(rubric)
     out: list[str] = []
     out += _comment(
         f"peerready answer file: {rubric.title} (rubric {rubric.id} {rubric.version}). "
@@ -141,7 +189,9 @@ def render_answer_file(rubric: Rubric, answers: AnswerFile | None = None) -> str
         if question.help:
             out += _comment(question.help, 2, "Why: ")
         out += _comment(context_help(question), 2)
-        out.append(f"  {question.id}:{_token(data.context.get(question.id))}")
+        out.append(
+            _answered(question.id, data.context.get(question.id), labels.context[question.id])
+        )
     out.append("answers:")
     for number, domain in enumerate(rubric.domains, start=1):
         out.append(f"  # ---- {number}. {domain.title} " + "-" * 10)
@@ -154,7 +204,7 @@ def render_answer_file(rubric: Rubric, answers: AnswerFile | None = None) -> str
             if item.when:
                 out += _comment(f"Only answer if {when_text(rubric, item)}.", 2)
             out += _comment(scale_help(rubric.scales_by_id[item.scale]), 2)
-            out.append(f"  {key}:{_token(data.answers.get(key))}")
+            out.append(_answered(key, data.answers.get(key), labels.scales[item.scale]))
     out.append("")
     out += _comment(
         "Optional comments on any question, keyed like the answers; 'general' for anything "

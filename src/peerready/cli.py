@@ -31,6 +31,31 @@ if TYPE_CHECKING:
     from .teams import TeamRegister
 
 
+#: Stands in for "-" while help text is wrapped, so that no line ends inside a hyphenated word
+#: (a file name such as peerready-answers.yaml, an option such as --show-small-teams).
+_GLUED_HYPHEN = "\u2011"
+
+
+class HelpFormatter(typer._click.HelpFormatter):
+    """Click's help layout, except that words are never broken at their hyphens."""
+
+    def write(self, string: str) -> None:
+        super().write(string.replace(_GLUED_HYPHEN, "-"))
+
+    def write_text(self, text: str) -> None:
+        super().write_text(text.replace("-", _GLUED_HYPHEN))
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        glued = [(term, text.replace("-", _GLUED_HYPHEN)) for term, text in rows]
+        super().write_dl(glued, col_max, col_spacing)
+
+
+class HelpContext(typer._click.Context):
+    """A click context whose help uses ``HelpFormatter``."""
+
+    formatter_class = HelpFormatter
+
+
 class Group(typer.core.TyperGroup):
     """Typer's group, with a ``--help`` flag that does not import pydantic when not given.
 
@@ -38,7 +63,17 @@ class Group(typer.core.TyperGroup):
     group's own ``--help`` is processed (as "not given") on the way to ``peerready score
     --help``, and building its adapter alone imports pydantic, doubling the time to show help.
     A boolean flag needs no coercion, so it gets typer's pass-through instead.
+
+    Its commands' help pages are wrapped without breaking hyphenated words (``HelpContext``).
     """
+
+    context_class = HelpContext
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            command.context_class = HelpContext
+        return command
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
@@ -66,6 +101,12 @@ rubric_app = typer.Typer(
     cls=Group, help="List, show, check and describe rubrics.", no_args_is_help=True
 )
 app.add_typer(rubric_app, name="rubric")
+schema_app = typer.Typer(
+    cls=Group,
+    help="JSON Schema of scores.json or rubric files.",
+    no_args_is_help=True,
+)
+app.add_typer(schema_app, name="schema")
 
 
 class LazyConsole:
@@ -149,7 +190,7 @@ def main(
 ) -> None:
     """Assess how ready a mental-health team is to introduce peer workers.
 
-    Start with: peerready report examples/ --out reports/
+    Start with: peerready report examples/round-2026-11 --out reports/
     """
     for console in (err_console, out_console):
         cast("LazyConsole", console).reset()
@@ -190,7 +231,7 @@ def rubric_list() -> None:
             typer.echo(f"{rub.id}\t{rub.version}\t{rub.title}")
 
 
-@rubric_app.command("show")
+@rubric_app.command("show", short_help="Print a rubric as text, JSON or YAML.")
 def rubric_show(
     rubric: Annotated[str, typer.Argument(help="Built-in rubric id or path.")] = "default",
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
@@ -214,7 +255,7 @@ def rubric_show(
         print_rubric(out_console, rub)
 
 
-@rubric_app.command("check")
+@rubric_app.command("check", short_help="Check rubric files; every problem with its line.")
 def rubric_check(
     files: Annotated[list[Path], typer.Argument(help="Rubric YAML files to check.")],
 ) -> None:
@@ -245,7 +286,7 @@ def rubric_check(
         raise typer.Exit(1)
 
 
-@rubric_app.command("schema")
+@rubric_app.command("schema", short_help="Print the JSON Schema for rubric files.")
 def rubric_schema() -> None:
     """Print the JSON Schema for rubric files, for editors to validate custom rubrics.
 
@@ -256,6 +297,26 @@ def rubric_schema() -> None:
     from .rubric import Rubric
 
     typer.echo(json.dumps(Rubric.model_json_schema(), indent=2, sort_keys=True))
+
+
+@schema_app.command("scores")
+def schema_scores() -> None:
+    """Print the JSON Schema of scores.json (what score --format json and report write).
+
+    Example: peerready schema scores > scores.schema.json
+    """
+    from .export import scores_schema
+
+    typer.echo(scores_schema(), nl=False)
+
+
+@schema_app.command("rubric")
+def schema_rubric() -> None:
+    """Print the JSON Schema of rubric files (the same as peerready rubric schema).
+
+    Example: peerready schema rubric > rubric.schema.json
+    """
+    rubric_schema()
 
 
 PathsArgument = Annotated[
@@ -378,7 +439,7 @@ def load_batch(
         return load_responses(paths, rubric, max_bytes=max_bytes, progress=show)
 
 
-@app.command()
+@app.command(short_help="Write a blank answer file to fill in.")
 def template(
     rubric: RubricOption = "default",
     team: Annotated[str | None, typer.Option(help="Team name to pre-fill.")] = None,
@@ -408,7 +469,7 @@ def template(
         err_console.print(f"Wrote {escape(str(out))}")
 
 
-@app.command()
+@app.command(short_help="Check answer files; list every problem.")
 def validate(
     paths: PathsArgument,
     rubric: RubricOption = "default",
@@ -451,11 +512,18 @@ def validate(
     print_problems(result.problems)
     errors = len(result.errors)
     bad_files = len({p.path for p in result.errors})
+    summary = [
+        f"{result.files} file(s)",
+        f"{len(result.responses)} valid respondent(s)",
+        f"{errors} error(s) in {bad_files} file(s)",
+        f"{len(result.warnings)} warning(s)",
+    ]
+    from .display import print_parts
+
+    # Wrapped on a terminal like the problems above it (never between a count and its noun);
+    # one line in a pipe.
     if result.files or not checked_other:
-        typer.echo(
-            f"{result.files} file(s), {len(result.responses)} valid respondent(s), "
-            f"{errors} error(s) in {bad_files} file(s), {len(result.warnings)} warning(s)"
-        )
+        print_parts(out_console, summary)
     if found["plan"]:
         from .plans import load_plans
         from .teams import TeamIndex
@@ -470,10 +538,13 @@ def validate(
         print_problems(plan_problems)
         other += plan_problems
         plan_errors = [p for p in plan_problems if p.severity == "error"]
-        typer.echo(
-            f"{len(found['plan'])} plan file(s), {len(plan_errors)} error(s) in "
-            f"{len({p.path for p in plan_errors})} file(s), "
-            f"{len(plan_problems) - len(plan_errors)} warning(s)"
+        print_parts(
+            out_console,
+            [
+                f"{len(found['plan'])} plan file(s)",
+                f"{len(plan_errors)} error(s) in {len({p.path for p in plan_errors})} file(s)",
+                f"{len(plan_problems) - len(plan_errors)} warning(s)",
+            ],
         )
     if found["teams"]:
         from .participation import load_headcount
@@ -486,7 +557,10 @@ def validate(
                 bad += 1
                 print_problems(error.problems)
                 other += error.problems
-        typer.echo(f"{len(found['teams'])} team register or headcount file(s), {bad} with errors")
+        print_parts(
+            out_console,
+            [f"{len(found['teams'])} team register or headcount file(s)", f"{bad} with errors"],
+        )
     if errors or (not result.files and not checked_other):
         raise typer.Exit(1)
     if any(p.severity == "error" for p in other):
@@ -499,7 +573,7 @@ class ScoreFormat(StrEnum):
     csv = "csv"
 
 
-@app.command()
+@app.command(short_help="Score answer files: table, JSON or CSV.")
 def score(
     paths: PathsArgument,
     rubric: RubricOption = "default",
@@ -734,16 +808,52 @@ class ReportFormat(StrEnum):
     html = "html"
     md = "md"
     both = "both"
+    pdf = "pdf"
+    summary = "summary"
 
 
-@app.command()
+class SortOrder(StrEnum):
+    name = "name"
+    overall = "overall"
+    domain = "domain"
+
+
+def report_formats(chosen: "list[ReportFormat]") -> tuple[list[str], bool]:
+    """The file formats asked for, and whether only the one-page summary is wanted.
+
+    ``summary`` alone gives HTML and Markdown summaries; with ``pdf`` (or html, md), summaries in
+    those formats.
+    """
+    summary = ReportFormat.summary in chosen
+    formats: list[str] = []
+    for fmt in chosen:
+        names = {"both": ["html", "md"], "summary": []}.get(fmt.value, [fmt.value])
+        formats += [f for f in names if f not in formats]
+    return formats or ["html", "md"], summary
+
+
+@app.command(short_help="Write reports per team, with an index.")
 def report(
     paths: PathsArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the reports into.")],
     rubric: RubricOption = "default",
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = (
-        ReportFormat.both
-    ),
+    fmt: Annotated[
+        list[ReportFormat] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html, md, both (the default), pdf (needs peerready[pdf]) or summary (the "
+            "one-page summary alone); repeat to combine, e.g. --format summary --format pdf.",
+        ),
+    ] = None,
+    sort: Annotated[
+        SortOrder,
+        typer.Option(
+            "--sort",
+            help="Order of teams in the portfolio: name, overall (lowest overall score first) or "
+            "domain (lowest domain score first).",
+        ),
+    ] = SortOrder.name,
     min_group: MinGroupOption = 3,
     include_comments: Annotated[
         bool,
@@ -761,16 +871,21 @@ def report(
 ) -> None:
     """Write a report per team, a portfolio index and scores.json into a folder.
 
-    Example: peerready report examples/ --out reports/
-    Example: peerready report round-2/ --baseline round-1/ --plan plans/ --out reports/
+    Example: peerready report round-2026-11/ --baseline round-2026-05/ --out reports/
+
+    Example: peerready report round-2026-11/ --baseline round-2026-05/ --plan plans/
+    --headcount headcount.yaml --out reports/
     """
-    from .report import write_reports
+    from .report import PDF_HELP, pdf_available, render_reports, write_files
 
     if out.exists() and not out.is_dir():
         fail(
             f"--out {out} is a file, but reports need a folder: give the name of a folder "
             "(it is created if it does not exist)"
         )
+    formats, summary = report_formats(fmt or [ReportFormat.both])
+    if "pdf" in formats and not pdf_available():
+        fail(PDF_HELP)
     rub = load_rubric_or_exit(rubric)
     with user_errors():
         scores, result, before, problems = score_rounds(
@@ -788,15 +903,19 @@ def report(
         )
         if not scores.teams:
             fail(nothing_scored(result) + "; no report was written")
-        formats = ["html", "md"] if fmt is ReportFormat.both else [fmt.value]
-        written = write_reports(
-            out,
+        if before is not None:
+            from .baseline import with_baseline
+
+            scores = with_baseline(scores, before)
+        files = render_reports(
             rub,
             scores,
             formats=formats,
-            baseline=before,
+            summary=summary,
             include_comments=include_comments,
+            sort=sort.value,
         )
+        written = write_files(out, files)
     err_console.print(
         f"Wrote {len(written)} file(s) for {len(scores.teams)} team(s) to {escape(str(out))}"
         f" (open {escape(str(out / ('index.' + formats[0])))})"
@@ -805,7 +924,7 @@ def report(
         raise typer.Exit(1)
 
 
-@app.command("plan")
+@app.command("plan", short_help="Draft a plan file per team from its scores.")
 def plan_command(
     paths: PathsArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the plan files into.")],
@@ -889,7 +1008,7 @@ def plan_command(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Show each team's change between two rounds.")
 def compare(
     baseline: Annotated[
         Path, typer.Argument(help="Earlier answers: a folder, file or scores.json.")
@@ -933,7 +1052,7 @@ def compare(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Answer the questions at a terminal.")
 def assess(
     rubric: RubricOption = "default",
     file: Annotated[
@@ -986,32 +1105,38 @@ def assess(
                 "file, or run the same command again to change the answers"
             )
         from .display import print_team_summary
+        from .glance import counted
 
-        print_team_summary(console, rub, scores)
+        footer = []
         if report_dir is not None:
             from .report import write_reports
 
             written = write_reports(report_dir, rub, scores)
-            console.print(
-                f"\nWrote {len(written)} report file(s) for {escape(scores.teams[0].team)} to "
-                f"{escape(str(report_dir))}."
+            footer.append(
+                f"Wrote {counted(len(written), 'report file')} for "
+                f"{escape(scores.teams[0].team)} to {escape(str(report_dir))} (open "
+                f"{escape(str(report_dir / 'index.html'))})."
             )
-        console.print(
-            f"\nYour answers are in {escape(str(file))}. Colleagues' files for the same team "
+        footer.append(
+            f"Your answers are in {escape(str(file))}. Colleagues' files for the same team "
             "can be scored together with: peerready report FOLDER --out reports/"
         )
+        # The results fit the screen, so the overall level is still there at the end.
+        print_team_summary(console, rub, scores, footer=footer)
 
 
-@app.command()
+@app.command(short_help="Write an offline HTML form for staff.")
 def form(
     out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")],
     rubric: RubricOption = "default",
     team: Annotated[str | None, typer.Option(help="Team name to pre-fill.")] = None,
     role: Annotated[str | None, typer.Option(help="Respondent role to pre-fill.")] = None,
+    organisation: Annotated[str | None, typer.Option(help="Organisation name to pre-fill.")] = None,
 ) -> None:
     """Write a self-contained HTML questionnaire that saves answer files, for staff without the CLI.
 
-    Example: peerready form --team "Crisis Team North" --out crisis-north-form.html
+    Example: peerready form --team "Crisis Team North" --organisation "Example NHS Trust"
+    --out crisis-north-form.html
     """
     from .form import render_form
     from .outputs import write_atomic
@@ -1019,13 +1144,13 @@ def form(
     rub = load_rubric_or_exit(rubric)
     if role is not None and role not in rub.role_ids:
         fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
-    text = render_form(rub, team=team, role=role)
+    text = render_form(rub, team=team, role=role, organisation=organisation)
     with user_errors():
         write_atomic(out, text)
     err_console.print(f"Wrote {escape(str(out))} ({len(text.encode()):,} bytes)")
 
 
-@app.command("import")
+@app.command("import", short_help="Turn a survey export into answer files.")
 def import_answers(
     source: Annotated[
         Path,
@@ -1053,14 +1178,36 @@ def import_answers(
         str | None,
         typer.Option(help="CSV text encoding, e.g. utf-8 or cp1252 (detected if not given)."),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace an existing --draft-map file, or answer files an earlier import of "
+            "the same export wrote with other answers.",
+        ),
+    ] = False,
+    skip_unfinished: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unfinished",
+            help="Leave out responses the platform marks unfinished (imported with a warning "
+            "otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Turn a survey export into answer files, one per respondent.
 
     REDCap record exports and FHIR QuestionnaireResponses of `peerready export` need no map.
 
-    Example: peerready import survey.xlsx --draft-map map.yaml   (then check map.yaml)
+    Example: peerready import survey.xlsx --draft-map map.yaml
+
+    Then check map.yaml (lines marked CHECK) and import with it:
+
     Example: peerready import survey.xlsx --map map.yaml --out responses/
+
     Example: peerready import redcap-records.csv --out responses/
+
+    Example: peerready import responses.json --out responses/
     """
     from .outputs import write_atomic
 
@@ -1071,7 +1218,9 @@ def import_answers(
         from .importers.fhir import read_responses
 
         with user_errors():
-            found = read_responses(source, rub, out)
+            found = read_responses(
+                source, rub, out, overwrite=overwrite, skip_unfinished=skip_unfinished
+            )
         print_problems(found.problems)
         errors = sum(1 for p in found.problems if p.severity == "error")
         err_console.print(
@@ -1083,6 +1232,11 @@ def import_answers(
         return
     if draft_map is None and out is None:
         fail("give --draft-map FILE to draft a mapping, or --out DIR (and --map FILE) to convert")
+    if draft_map is not None and draft_map.exists() and not overwrite:
+        fail(
+            f"{draft_map} already exists and may hold decisions you checked: give another name "
+            "for the new draft, or pass --overwrite to replace it"
+        )
     delimiters = {"comma": ",", "semicolon": ";", "tab": "\t", "bar": "|"}
     if delimiter is not None:
         delimiter = delimiters.get(delimiter.lower(), delimiter.replace("\\t", "\t"))
@@ -1104,18 +1258,25 @@ def import_answers(
                 f"{len(sheet.columns)} column(s), {len(sheet.rows)} response row(s); "
                 f"{checks} line(s) marked CHECK to review before converting."
             )
+            if sheet.platform == redcap.NAME and redcap.recognise(sheet, rub) is not None:
+                err_console.print(
+                    "This REDCap export needs no map: convert it with --out DIR alone, or use "
+                    "the draft to import extra fields too."
+                )
             return
         assert out is not None
+        notes: list[Problem] = []
         if map_file is not None:
             mapping = load_map(map_file, rub, sheet)
         else:
-            found_map = redcap.recognise(sheet, rub)
-            if found_map is None:
+            recognised = redcap.recognise(sheet, rub)
+            if recognised is None:
                 fail(
                     f"{source}: read as a {sheet.platform} export; draft a map first with "
                     "--draft-map FILE, check it, then convert with --map FILE --out DIR "
                     "(only REDCap exports of `peerready export --format redcap` need no map)"
                 )
+            found_map, notes = recognised
             unfit = map_problems(found_map, rub, sheet)
             if unfit:
                 raise InvalidFileError(
@@ -1123,8 +1284,10 @@ def import_answers(
                 )
             mapping = found_map
             sheet.platform = redcap.NAME
-        written, problems = convert(sheet, mapping, rub, out)
-    print_problems(problems)
+        written, problems = convert(
+            sheet, mapping, rub, out, overwrite=overwrite, skip_unfinished=skip_unfinished
+        )
+    print_problems(notes + problems)
     errors = sum(1 for p in problems if p.severity == "error")
     skipped = len(sheet.skipped)
     err_console.print(
@@ -1140,7 +1303,7 @@ class ExportFormat(StrEnum):
     fhir = "fhir"
 
 
-@app.command()
+@app.command(short_help="Write the questions for REDCap or FHIR.")
 def export(
     fmt: Annotated[
         ExportFormat,
@@ -1157,6 +1320,7 @@ def export(
     R4 Questionnaire, whose responses `peerready import` reads back with no map.
 
     Example: peerready export --format redcap --out peerready-dictionary.csv
+
     Example: peerready export --format fhir --out peerready-questionnaire.json
     """
     from .outputs import write_atomic

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 
-from .glance import MergedAction, at_a_glance, join_words
+from .glance import MergedAction, at_a_glance, counted, join_words
 from .participation import ParticipationWarning
 from .results import RoundReport
 from .rounds import Change, ItemChange
@@ -62,16 +65,43 @@ def print_rubric(console: Console, rubric: Rubric) -> None:
     console.print(f"{len(rubric.references)} references; run with --format json for full details.")
 
 
-def _cell(rubric: Rubric, score: float | None, label: str, provisional: bool) -> str:
-    """``58 Developing?``: plain text (escape before printing)."""
+#: How a provisional level is marked in the score table: in words where the grid fits with
+#: them, else with a footnote mark (the legend under the table says which).
+PROVISIONAL_WORDS = " (provisional)"
+PROVISIONAL_MARK = "*"
+
+
+def _cell(
+    rubric: Rubric, score: float | None, label: str, provisional: bool, mark: str = "?"
+) -> str:
+    """``58 Developing (provisional)``: plain text (escape before printing)."""
     if score is None:
         return label
-    mark = "?" if provisional else ""
-    return f"{level_score_text(rubric, score)} {label}{mark}"
+    return f"{level_score_text(rubric, score)} {label}{mark if provisional else ''}"
 
 
 def _people(count: int | None, report: ScoreReport) -> str:
     return str(count) if count is not None else f"<{report.settings.min_group}"
+
+
+def print_parts(console: Console, parts: Sequence[str], separator: str = ", ") -> None:
+    """Plain-text ``parts`` joined by ``separator``, wrapped to the width only between parts.
+
+    On a console that does not wrap (a pipe), one line.
+    """
+    if console.soft_wrap:
+        console.print(escape(separator.join(parts)), soft_wrap=True)
+        return
+    lines: list[str] = []
+    for number, part in enumerate(parts):
+        piece = part + (separator.rstrip() if number < len(parts) - 1 else "")
+        candidate = f"{lines[-1]} {piece}" if lines else piece
+        if lines and cell_len(candidate) <= console.width:
+            lines[-1] = candidate
+        else:
+            lines.append(piece)
+    for line in lines:
+        console.print(escape(line))
 
 
 #: Width a table spends outside its cells: one border per column plus one, and a space of
@@ -110,23 +140,36 @@ def grid_widths(cells: list[list[str]], width: int) -> list[int] | None:
 
 
 def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> None:
-    """Scores by team and domain; ``?`` marks provisional levels.
+    """Scores by team and domain, with a legend for every mark the table uses.
 
-    A teams × domains grid when it fits the terminal without breaking a word; otherwise (narrow
-    terminals) one row per team and domain, so no level is ever cut short.
+    A teams × domains grid when it fits the terminal without breaking a word, with
+    "(provisional)" in words if they fit and a footnote mark if not; otherwise (narrow terminals)
+    one row per team and domain, so no level is ever cut short. Under the table: what the marks
+    and counts mean, and why a small team is hidden and what to do about it.
     """
     title = f"Readiness by team ({escape(rubric.title)})"
     header = ["team", "n", "overall", *[d.title for d in rubric.domains]]
-    rows = [
-        [
-            team.team,
-            _people(team.respondents, report),
-            _cell(rubric, team.overall.score, team.overall.label, team.overall.provisional),
-            *[_cell(rubric, d.score, d.label, d.provisional) for d in team.domains],
+
+    def grid_rows(mark: str) -> list[list[str]]:
+        return [
+            [
+                team.team,
+                _people(team.respondents, report),
+                _cell(
+                    rubric, team.overall.score, team.overall.label, team.overall.provisional, mark
+                ),
+                *[_cell(rubric, d.score, d.label, d.provisional, mark) for d in team.domains],
+            ]
+            for team in report.teams
         ]
-        for team in report.teams
-    ]
+
+    mark = PROVISIONAL_WORDS
+    rows = grid_rows(mark)
     widths = grid_widths([header, *rows], console.width)
+    if widths is None:
+        mark = PROVISIONAL_MARK
+        rows = grid_rows(mark)
+        widths = grid_widths([header, *rows], console.width)
     if widths is not None:
         table = Table(title=title, title_justify="left")
         for name, width in zip(header, widths, strict=True):
@@ -134,6 +177,7 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
         for row in rows:
             table.add_row(*[escape(cell) for cell in row])
     else:
+        mark = PROVISIONAL_WORDS
         table = Table(title=title, title_justify="left", show_lines=True)
         table.add_column("team")
         table.add_column("domain")
@@ -147,10 +191,11 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
                     if number == 0
                     else "",
                     escape(name),
-                    escape(_cell(rubric, score, label, provisional)),
+                    escape(_cell(rubric, score, label, provisional, mark)),
                 )
     console.print(table)
-    console.print("Scores 0–100; ? = provisional (too few answers or too much spread to be sure).")
+    for line in score_legend(report, grid=widths is not None, mark=mark):
+        console.print(escape(line))
     for team in report.teams:
         top = at_a_glance(rubric, team, first=3).first_actions
         if top:
@@ -158,10 +203,52 @@ def print_score_table(console: Console, rubric: Rubric, report: ScoreReport) -> 
             _print_actions(console, top, priority=True)
     if report.errors:
         files = len({e.file for e in report.errors})
-        console.print(f"\n{len(report.errors)} problem(s) in {files} file(s) were skipped.")
+        console.print(
+            f"\n{counted(len(report.errors), 'problem')} in {counted(files, 'file')} "
+            f"{'was' if len(report.errors) == 1 else 'were'} skipped."
+        )
+
+
+def score_legend(report: ScoreReport, *, grid: bool, mark: str) -> list[str]:
+    """What the score table's marks and counts mean, and what to do about a hidden team."""
+    least = report.settings.min_group
+    fewer = f"<{least}"
+    shown_levels = [(t.overall.score, t.overall.provisional) for t in report.teams]
+    shown_levels += [(d.score, d.provisional) for t in report.teams for d in t.domains]
+    people = "n: how many people answered" if grid else "(n) after a team: how many people answered"
+    hidden = [t.team for t in report.teams if t.visibility == "small-team-hidden"]
+    if hidden:
+        people += f"; {fewer if grid else f'({fewer})'}: fewer than {least}, so hidden (see below)"
+    lines = [f"Scores are 0–100. {people}."]
+    if any(score is not None and provisional for score, provisional in shown_levels):
+        named = "(provisional)" if mark == PROVISIONAL_WORDS else f"{mark.strip()} = provisional"
+        lines.append(
+            f"{named}: the level could change as more people answer; the answers are too few, "
+            "or too spread out, to be sure of it."
+        )
+    if hidden:
+        verb = "is" if len(hidden) == 1 else "are"
+        lines.append(
+            f"{join_words(hidden)} {verb} hidden to protect a small group: fewer than {least} "
+            "people answered, and with so few, each could work out the others' answers from "
+            f"the scores. Ask more of the team to answer (at least {least} in all), or, if the "
+            "people who answered agree to be identifiable, run again with --show-small-teams."
+        )
+    shown_small = [t.team for t in report.teams if t.visibility == "small-team-shown"]
+    if shown_small:
+        lines.append(
+            f"{join_words(shown_small)}: fewer than {least} people answered; shown because of "
+            "--show-small-teams, so they may be able to work out each other's answers."
+        )
+    return lines
 
 
 def _print_actions(console: Console, actions: list[MergedAction], *, priority: bool) -> None:
+    """Numbered actions with a hanging indent, each with its owner and domains."""
+    console.print(_actions_grid(actions, priority=priority))
+
+
+def _actions_grid(actions: list[MergedAction], *, priority: bool) -> Padding:
     """Numbered actions with a hanging indent, each with its owner and domains."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
@@ -174,7 +261,7 @@ def _print_actions(console: Console, actions: list[MergedAction], *, priority: b
             escape(f"{lead}{action.text}")
             + f"\n{escape(owner)} · {escape(join_words(action.domain_titles))}",
         )
-    console.print(Padding(grid, (0, 0, 0, 1)))
+    return Padding(grid, (0, 0, 0, 1))
 
 
 def print_comparison(
@@ -211,35 +298,89 @@ def print_comparison(
         console.print("In the baseline only: " + ", ".join(escape(m) for m in missing))
 
 
-def print_team_summary(console: Console, rubric: Rubric, report: ScoreReport) -> None:
-    """After an assessment: the report's "at a glance" for each team, in the terminal."""
+#: Actions the results screen at the end of ``assess`` shows at most; the report has them all.
+SCREEN_ACTIONS = 3
+
+
+def _height(console: Console, renderable: RenderableType) -> int:
+    """How many terminal lines ``renderable`` takes at the console's width."""
+    return len(console.render_lines(renderable, console.options, pad=False))
+
+
+def print_team_summary(
+    console: Console,
+    rubric: Rubric,
+    report: ScoreReport,
+    *,
+    footer: Sequence[str] = (),
+    height: int | None = None,
+) -> None:
+    """After an assessment: the report's "at a glance" for each team, fitted to the screen.
+
+    The overall level and why come first, then a line per domain, what "provisional" means,
+    and the first actions (at most ``SCREEN_ACTIONS``, fewer where the screen is short; the
+    heading says how many the report has). ``footer`` lines (rich markup) end it. Everything
+    fits ``height`` lines (the terminal's) with a line to spare for the shell's prompt, so
+    nothing scrolls away; on a screen too short even for one action, the overall level is
+    repeated last.
+    """
+    rows = (height or console.height) - 1
     for team in report.teams:
         glance = at_a_glance(rubric, team)
-        console.print(f"\n[bold]Results for {escape(team.team)}[/bold]")
         score = level_score_text(rubric, glance.score)
         score = f" ({score} out of 100)" if glance.score is not None else ""
         mark = ", provisional" if glance.provisional and glance.score is not None else ""
-        console.print(f"[bold]Overall readiness: {escape(glance.label)}[/bold]{score}{mark}")
-        console.print(escape(glance.reason))
+        headline = f"[bold]Overall readiness: {escape(glance.label)}[/bold]{score}{mark}"
+        top: list[RenderableType] = [
+            "",
+            f"[bold]Results for {escape(team.team)}[/bold]",
+            headline,
+            escape(glance.reason),
+        ]
         for domain in glance.domains:
             if domain.score is None:
                 result = domain.label
             else:
-                result = f"{level_score_text(rubric, domain.score)}, {domain.label}"
+                result = f"{level_score_text(rubric, domain.score)} {domain.label}"
                 result += " (provisional)" if domain.provisional else ""
-            console.print(Padding(f"{escape(domain.title)}: {escape(result)}", (0, 0, 0, 2)))
-        if glance.provisional_note:
-            console.print(escape(glance.provisional_note))
-        if glance.first_actions:
-            console.print("\n[bold]What to do first[/bold]")
-            _print_actions(console, glance.first_actions, priority=False)
-        else:
-            console.print("\nNo actions were triggered.")
+            top.append(Padding(f"{escape(domain.title)}: {escape(result)}", (0, 0, 0, 2)))
+        note = glance.provisional_note or ""
+        if note:
+            top.append(escape(note))
+        end: list[RenderableType] = [""] if team.respondents == 1 else []
         if team.respondents == 1:
-            console.print(
-                "\nThese results reflect one person's answers. Ask colleagues in other roles to "
-                "answer too: differences between roles are findings in their own right."
+            # The provisional note may already say that one person answered.
+            if "one person's answers" not in note:
+                end.append("These results reflect one person's answers.")
+            end.append(
+                "Ask colleagues in other roles to answer too: differences between roles are "
+                "findings in their own right."
             )
+        end += ["", *footer] if footer else []
+        shown = min(SCREEN_ACTIONS, len(glance.actions))
+
+        def lines(parts: list[RenderableType]) -> int:
+            return sum(_height(console, part) for part in parts)
+
+        fixed = lines(top) + lines(end)
+        while shown > 1 and fixed + lines(_first_actions(glance.actions, shown)) > rows:
+            shown -= 1
+        middle = _first_actions(glance.actions, shown)
+        for part in [*top, *middle, *end]:
+            console.print(part)
+        if fixed + lines(middle) > rows:
+            console.print()
+            console.print(headline)
+
+
+def _first_actions(actions: list[MergedAction], count: int) -> list[RenderableType]:
+    """The first ``count`` actions under a heading that says how many the report has."""
+    if not actions:
+        return ["", "No actions were triggered."]
+    heading = "What to do first"
+    if count < len(actions):
+        heading += f" ({count} of {len(actions)}; the report lists all {len(actions)})"
+    return ["", f"[bold]{heading}[/bold]", _actions_grid(actions[:count], priority=False)]
 
 
 # --- plans and participation (results with rounds) ----------------------------------------------

@@ -2,7 +2,9 @@
 
 One label per source, never one label for a group of sources, so that "Davidson 2006; Gillard
 2013" cannot read as if both were reviews. Unverified references and less certain matches to the
-rubric's source article say so; a source's caveat travels with it.
+rubric's source article say so, as do citations whose work could not be identified at all
+(``match_confidence: none``; such a source's ``kind`` is best ``unknown``, "type not known"); a
+source's caveat travels with it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,18 @@ class SourceLabel:
             notes.append("details not verified")
         if self.confidence in {"medium", "low"}:
             notes.append("match to the cited work less certain")
+        elif self.confidence == "none":
+            notes.append("cited work not identified")
         return notes
+
+    @property
+    def doubt(self) -> str | None:
+        """How sure the match to the cited work is, as a sentence for a reference list."""
+        if self.confidence in {"medium", "low"}:
+            return "The match to the cited work is less certain."
+        if self.confidence == "none":
+            return "The cited work could not be identified."
+        return None
 
     @property
     def text(self) -> str:

@@ -75,3 +75,22 @@ def to_csv(report: ScoreReport) -> str:
 def to_json(report: ScoreReport) -> str:
     """The score contract as indented JSON, with a trailing newline."""
     return report.model_dump_json(indent=2) + "\n"
+
+
+#: The identifier of the schema of ``scores.json`` (published as schemas/scores.schema.json).
+SCORES_SCHEMA_ID = "urn:peerready:schema:scores"
+
+
+def scores_schema() -> str:
+    """The JSON Schema (draft 2020-12) of ``scores.json``, as indented JSON with a newline."""
+    import json
+
+    schema = ScoreReport.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCORES_SCHEMA_ID,
+        **schema,
+        "title": "peerready scores.json",
+        "description": (ScoreReport.__doc__ or "").strip().split("\n\n")[0],
+    }
+    return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

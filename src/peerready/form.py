@@ -13,14 +13,16 @@ into those lines. Saved files therefore have the same shape as ``template``, ``a
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
 from . import __version__
-from .answers import AnswerFile, answer_token, render_answer_file
-from .evidence import cite_line
+from .answers import AnswerFile, answer_labels, answer_token, render_answer_file
+from .evidence import cite_lines, source_label
 from .responses import Checker, RespondentDoc, ResponseDoc
 from .rubric import ContextQuestion, Item, Rubric, item_key
 from .templating import environment
@@ -100,6 +102,27 @@ def when_note(rubric: Rubric, item: Item) -> str:
     return "; ".join(parts)
 
 
+_THE_ARTICLE = re.compile(r"\bthe article\b", re.IGNORECASE)
+
+
+def article_note(rubric: Rubric) -> str:
+    """Which article "the article" is, said once, if the notes shown on the page call it that.
+
+    Rubric notes may refer to their source as "the article"; a nurse opening the form has never
+    been told which one. The rubric names its source (``report.source``), so the page can,
+    with its study type as everywhere a source is cited (and as ``assess`` says it).
+    """
+    shown = [q.help for q in rubric.context] + [d.summary for d in rubric.domains]
+    shown += [i.help for d in rubric.domains for i in d.items]
+    key = next((k for k in rubric.report.source if k in rubric.references), None)
+    if key is None or not any(_THE_ARTICLE.search(text or "") for text in shown):
+        return ""
+    return (
+        "Where the notes say \u201cthe article\u201d, they mean "
+        f"{source_label(rubric, key).text}, the source these questions are built on."
+    )
+
+
 def file_slots(text: str) -> dict[str, int]:
     """The 0-based line of every value a producer fills in, in the blank file ``text``.
 
@@ -123,13 +146,15 @@ def file_slots(text: str) -> dict[str, int]:
     return slots
 
 
-def _context_data(question: ContextQuestion) -> dict[str, object]:
+def _context_data(question: ContextQuestion, checker: Checker) -> dict[str, object]:
     return {
         "id": question.id,
         "dom": f"c-{question.id}",
         "text": question.text,
         "dontKnow": question.dont_know.id if question.dont_know else None,
         "options": {o.id: o.label for o in question.all_options},
+        # Ids and labels, normalised as `peerready validate` normalises them.
+        "spellings": checker.context_spellings[question.id],
     }
 
 
@@ -140,7 +165,11 @@ def _choices(dom_id: str, options: list[tuple[str, str]]) -> list[Choice]:
 
 
 def build_form_context(
-    rubric: Rubric, *, team: str | None = None, role: str | None = None
+    rubric: Rubric,
+    *,
+    team: str | None = None,
+    role: str | None = None,
+    organisation: str | None = None,
 ) -> dict[str, object]:
     """Everything the form template needs."""
     context_questions = [
@@ -171,7 +200,7 @@ def build_form_context(
                     dom_id=dom_id,
                     text=item.text,
                     help=item.help,
-                    evidence=cite_line(rubric, item.evidence),
+                    evidence="; ".join(cite_lines(rubric, item.evidence)),
                     choices=_choices(dom_id, options),
                     when=when_note(rubric, item),
                 )
@@ -203,9 +232,12 @@ def build_form_context(
         "file": blank,
         "slots": file_slots(blank),
         "roles": {r.id: r.label for r in rubric.roles},
-        "context": [_context_data(q) for q in rubric.context],
+        "roleSpellings": checker.role_spellings,
+        "context": [_context_data(q, checker) for q in rubric.context],
         "items": items,
         "spellings": spellings,
+        # The label comment the writer puts after each answered line, by answer as written.
+        "labels": dataclasses.asdict(answer_labels(rubric)),
         "keys": list(ResponseDoc.model_fields),
         "respondentKeys": list(RespondentDoc.model_fields),
     }
@@ -213,6 +245,7 @@ def build_form_context(
         "title": f"{rubric.title}: questionnaire",
         "rubric": rubric,
         "team": team or "",
+        "organisation": organisation or "",
         "role": role or "",
         "roles": _choices("role", [(r.id, r.label) for r in rubric.roles]),
         "context_questions": context_questions,
@@ -220,10 +253,17 @@ def build_form_context(
         "data_json": _safe_json(data),
         "js_yaml": vendored_js_yaml(),
         "version": __version__,
+        "article_note": article_note(rubric),
     }
 
 
-def render_form(rubric: Rubric, *, team: str | None = None, role: str | None = None) -> str:
+def render_form(
+    rubric: Rubric,
+    *,
+    team: str | None = None,
+    role: str | None = None,
+    organisation: str | None = None,
+) -> str:
     """The form as one HTML document."""
-    context = build_form_context(rubric, team=team, role=role)
+    context = build_form_context(rubric, team=team, role=role, organisation=organisation)
     return environment(False).get_template("form.j2.html").render(**context)

@@ -83,6 +83,11 @@ def join_words(words: Sequence[str]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 question``, ``3 questions``, ``0 questions``: a count with its noun in agreement."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 @dataclass(frozen=True)
 class DomainLine:
     """One domain's result as the results screen shows it."""
@@ -132,12 +137,12 @@ def overall_reason(rubric: Rubric, team: TeamScore) -> str:
         return "Not enough answers to give an overall level."
     if overall.held_back:
         names = join_words([d.title for d in holding_back(team)])
-        average = rubric.band_for(overall.score)
+        average = level_score_text(rubric, overall.score)
         return (
-            f"Held back by {names}: the average of the domain scores "
-            f"({level_score_text(rubric, overall.score)}) falls in {average.label}, but the level "
-            "is capped at the weakest domain's (a scoring choice, explained under how the scores "
-            "were made)."
+            f"Held back by {names}: the average of the domain scores, {average}, is in the "
+            f"{rubric.band_for(overall.score).label} band, but the overall level is capped at "
+            "the level of the weakest domain (a rule of this tool, not a research finding; see "
+            "how the scores were made)."
         )
     shown = sum(1 for d in team.domains if d.score is not None)
     if shown < len(rubric.domains):

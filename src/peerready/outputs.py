@@ -12,8 +12,9 @@ from pathlib import Path
 from .errors import PeerreadyError
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step; the old file stays until the new one is whole."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Replace ``path`` with ``text`` (or bytes) in one step; the old file stays until the new
+    one is whole."""
     folder = path.parent if str(path.parent) else Path()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -23,10 +24,16 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         # mkstemp makes the file private (0600); give it what a normal write would (the umask).
         Path(temp).chmod(0o666 & ~_umask())
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(handle, "wb") as raw:
+                raw.write(text)
+                raw.flush()
+                os.fsync(raw.fileno())
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
         Path(temp).replace(path)
     except BaseException as err:
         with contextlib.suppress(OSError):

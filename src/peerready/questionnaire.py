@@ -16,6 +16,7 @@ cleanly.
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -24,14 +25,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
 from .answers import AnswerFile, render_answer_file, token_for
 from .errors import PeerreadyError
-from .evidence import cite_line
+from .evidence import cite_lines, source_label
+from .glance import counted
 from .outputs import write_atomic
-from .responses import Checker
+from .responses import Checker, _norm
 from .rubric import ContextQuestion, Item, Number, Rubric, item_key
 from .yamlio import ProblemError, load_documents_rt, read_text
 
@@ -47,8 +50,12 @@ Step = tuple[str, str]
 IDENTITY: list[Step] = [("identity", "team"), ("identity", "organisation"), ("identity", "role")]
 IDENTITY_TITLES = {"team": "Team name", "organisation": "Organisation", "role": "Your role"}
 IDENTITY_HELP = {
-    "team": "Everyone in the team types the same team name, so that their answers are scored "
-    "together.",
+    "team": "Your answers are scored together with those of everyone else who gives the same "
+    "team name, and a team's results are only shown once enough people in it have answered. So "
+    "type the name exactly as your colleagues will: capital letters, extra spaces and quote marks "
+    "make no difference, but other spellings do ('Ward 7' and 'Ward Seven' would be two teams, "
+    "each with too few answers). If you are not sure how to write it, use the name in the message "
+    "that asked you to answer, or ask the person who sent it. The name also heads the report.",
     "organisation": "The organisation the team belongs to (optional). Teams of the same "
     "organisation are also compared together.",
     "role": "Answers are compared between roles: when roles see the team differently, that is a "
@@ -58,6 +65,13 @@ IDENTITY_HELP = {
 NUMBER_WIDTH = 4
 #: Lines kept free below a page of the review, for its key line, prompt and an error message.
 REVIEW_RESERVE = 7
+#: What the person sees above the team name prompt (``?`` says more: ``IDENTITY_HELP``).
+TEAM_INTRO = (
+    "Everyone in the team types the same team name, so that their answers are scored together "
+    "(? says more)."
+)
+#: Help text that mentions the rubric's source by this phrase says once which source it is.
+THE_ARTICLE = re.compile(r"\bthe article\b", re.IGNORECASE)
 
 #: What an answer to a rubric question is while answering: a scored value, the kind of a
 #: non-scored option (``unsure`` / ``not-applicable``, written with the scale's own id), or None.
@@ -117,21 +131,28 @@ def load_progress(path: Path, rubric: Rubric) -> Progress:
         respondent_id=_text(respondent.get("id")),
         assessed=_text(raw.get("assessed")),
     )
-    if progress.role is not None and progress.role not in rubric.role_ids:
-        raise PeerreadyError(
-            f"{path}: unknown role {progress.role!r}; fix it in the file (one of "
-            f"{', '.join(rubric.role_ids)}) or leave it blank to be asked"
-        )
+    # Roles and context answers may be ids or the labels people see, as validate reads them.
+    if progress.role is not None:
+        role = checker.role_spellings.get(_norm(progress.role))
+        if role is None:
+            raise PeerreadyError(
+                f"{path}: unknown role {progress.role!r}; fix it in the file (one of "
+                + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
+                + ") or leave it blank to be asked"
+            )
+        progress.role = role
     for qid, answer in (raw.get("context") or {}).items():
         question = rubric.context_by_id.get(qid)
         if question is None or answer is None or answer == "":
             continue
-        if str(answer) not in {o.id for o in question.all_options}:
+        chosen = checker.context_spellings[qid].get(_norm(str(answer)))
+        if chosen is None:
             raise PeerreadyError(
-                f"{path}: context.{qid}: {answer!r} is not one of its answers; fix it in the "
-                "file or leave it blank to be asked"
+                f"{path}: context.{qid}: {answer!r} is not one of its answers ("
+                + ", ".join(f"{o.id} ({o.label})" for o in question.all_options)
+                + "); fix it in the file or leave it blank to be asked"
             )
-        progress.context[qid] = str(answer)
+        progress.context[qid] = chosen
     for key, given in (raw.get("answers") or {}).items():
         if key not in rubric.items:
             raise PeerreadyError(f"{path}: unknown question {key!r}; fix it in the file first")
@@ -158,7 +179,7 @@ def _text(value: Any) -> str | None:
 class Choice:
     """A question answered by choosing one of a list, by position, or with a key."""
 
-    heading: str
+    heading: list[str]
     text: str
     options: list[str]
     unsure: str | None
@@ -183,6 +204,10 @@ class Questionnaire:
         self.progress = progress
         self.console = console
         self.ask = ask
+        #: Set when answers were cleared and the person was told (see ``settle_context``).
+        self.cleared_notice = False
+        #: The review page the person left with ``b``, to come back to.
+        self.review_page = 0
 
     # --- the steps --------------------------------------------------------------------------
 
@@ -229,12 +254,50 @@ class Questionnaire:
             self.progress.comments.pop(key, None)
         if cleared:
             self.save()
+            self.cleared_notice = True
+            verb = "applies" if len(cleared) == 1 else "apply"
             self.console.print(
-                f"\nWith that answer, {len(cleared)} question(s) no longer apply, so your "
-                "answers to them were cleared:"
+                f"\nWith that answer, {counted(len(cleared), 'question')} no longer {verb}, so "
+                f"your {'answer to it was' if len(cleared) == 1 else 'answers to them were'} "
+                "cleared:"
             )
             for key in cleared:
-                self.console.print(f"  - {escape(self.rubric.item(key).text)}")
+                self.print_wrapped(self.rubric.item(key).text, "  - ", "    ")
+
+    def print_wrapped(self, text: str, first: str, rest: str) -> None:
+        """Plain text wrapped to the terminal, with a hanging indent (list items)."""
+        width = max(20, self.console.width - 1)
+        lines = textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest)
+        for line in lines:
+            self.console.print(escape(line), soft_wrap=True)
+
+    def print_heading(self, units: list[str]) -> None:
+        """A bold heading wrapped only between ``units``, so that "(1 of 33 in all)" stays whole.
+
+        A unit wider than the terminal is wrapped by its words.
+        """
+        width = max(20, self.console.width - 1)
+        lines: list[str] = []
+        for unit in units:
+            candidate = f"{lines[-1]} {unit}" if lines else unit
+            if lines and cell_len(candidate) <= width:
+                lines[-1] = candidate
+            elif cell_len(unit) <= width:
+                lines.append(unit)
+            else:
+                lines += textwrap.wrap(unit, width)
+        for line in lines:
+            self.console.print(f"[bold]{escape(line)}[/bold]", soft_wrap=True)
+
+    def help_text(self, text: str) -> str:
+        """Help as ``?`` shows it: where it speaks of "the article", it says once which one."""
+        if not THE_ARTICLE.search(text):
+            return text
+        key = next((k for k in self.rubric.report.source if k in self.rubric.references), None)
+        if key is None:
+            return text
+        label = source_label(self.rubric, key).text
+        return f'{text}\n"The article" is {label}, the source these questions are built on.'
 
     def save(self) -> None:
         p = self.progress
@@ -282,7 +345,7 @@ class Questionnaire:
             items = self.item_steps()
             done = sum(self.answered(s) for s in items)
             self.console.print(
-                f"Welcome back: {done} of {len(items)} questions answered in "
+                f"Welcome back: {done} of {counted(len(items), 'question')} answered in "
                 f"{escape(str(self.path))}."
             )
         self.settle_context()
@@ -317,8 +380,9 @@ class Questionnaire:
                 if not pending:
                     state = ("review", 0)
                     continue
+                them = "it" if len(pending) == 1 else "them"
                 reply = self.read(
-                    f"\nYou skipped {len(pending)} question(s). Answer them now? "
+                    f"\nYou skipped {counted(len(pending), 'question')}. Answer {them} now? "
                     "(y yes · n no · b back) "
                 ).lower()
                 if reply.startswith("y"):
@@ -361,23 +425,28 @@ class Questionnaire:
         if kind == "context":
             question = self.rubric.context_by_id[key]
             number = [q.id for q in self.rubric.context].index(key) + 1
-            heading = f"About your team — question {number} of {len(self.rubric.context)}"
+            heading = [
+                "About",
+                "your",
+                "team —",
+                f"question {number} of {len(self.rubric.context)}",
+            ]
             if skipped:
-                heading = f"Skipped question {skipped[0]} of {skipped[1]} — {heading}"
+                heading = [f"Skipped question {skipped[0]} of {skipped[1]} —", *heading]
             return self.ask_context(question, heading)
         return self.ask_item(key, steps, skipped)
 
     def ask_identity(self, key: str) -> int:
         p = self.progress
         number = [k for _, k in IDENTITY].index(key) + 1
-        self.console.print(
-            f"\n[bold]About you[/bold] — question {number} of {len(IDENTITY)}: "
-            f"{IDENTITY_TITLES[key]}"
+        self.console.print()
+        self.print_heading(
+            ["About", "you —", f"question {number} of {len(IDENTITY)}:", IDENTITY_TITLES[key]]
         )
         if key == "role":
             labels = [r.label for r in self.rubric.roles]
             current = self.rubric.role_label(p.role) if p.role else None
-            choice = Choice("", "", labels, None, None, False, current)
+            choice = Choice([], "", labels, None, None, False, current)
             reply = self.choose(choice, IDENTITY_HELP["role"], required=True)
             if isinstance(reply, int):
                 return reply
@@ -386,19 +455,23 @@ class Questionnaire:
             return 1
         current = getattr(p, key)
         if key == "team":
-            self.console.print(escape(IDENTITY_HELP["team"]))
+            self.console.print(escape(TEAM_INTRO))
+        # One instruction for Enter, on the prompt: what it does depends on the current answer.
+        if key == "team":
+            prompt = "Team name (Enter keeps it): " if current else "Team name: "
+        elif current:
+            prompt = "Organisation (Enter keeps it, - leaves it blank): "
+        elif current == "":
+            prompt = "Organisation (optional; Enter keeps it blank): "
+        else:
+            prompt = "Organisation (optional; Enter to leave blank): "
         if current is not None:
-            shown = current or "left blank"
-            extra = ", or - to leave it blank" if key == "organisation" and current else ""
-            self.console.print(f"Current answer: {escape(shown)} (press Enter to keep it{extra})")
+            self.console.print(f"Current answer: {escape(current or 'left blank')}")
         self.print_keys(["? help", "b back", "q save and quit"])
-        prompt = (
-            "Team name: " if key == "team" else "Organisation (optional; Enter to leave blank): "
-        )
         while True:
             reply = self.read(prompt)
             if reply == "?":
-                self.console.print(escape(IDENTITY_HELP[key]))
+                self.console.print(escape(self.help_text(IDENTITY_HELP[key])))
                 continue
             if reply.lower() == "b":
                 return -1
@@ -417,7 +490,7 @@ class Questionnaire:
             self.save()
             return 1
 
-    def ask_context(self, question: ContextQuestion, heading: str) -> int:
+    def ask_context(self, question: ContextQuestion, heading: list[str]) -> int:
         current = self.progress.context.get(question.id)
         choice = Choice(
             heading=heading,
@@ -428,7 +501,7 @@ class Questionnaire:
             comment=False,
             current=question.label_of(current) if current else None,
         )
-        reply = self.choose(choice, question.help or "")
+        reply = self.choose(choice, self.help_text(question.help))
         if isinstance(reply, int):
             return reply
         before = self.known_context()
@@ -452,12 +525,17 @@ class Questionnaire:
         all_items = [s for s in steps if s[0] == "item"]
         position = in_domain.index(("item", key)) + 1
         overall = all_items.index(("item", key)) + 1
-        heading = (
-            f"{domain.title} — part {domains.index(domain.id) + 1} of {len(domains)}, question "
-            f"{position} of {len(in_domain)} ({overall} of {len(all_items)} in all)"
-        )
+        # Wrapped between these parts only, never inside one ("(1 of 33" / "in all)").
+        *words, last = domain.title.split()
+        heading = [
+            *words,
+            f"{last} —",
+            f"part {domains.index(domain.id) + 1} of {len(domains)},",
+            f"question {position} of {len(in_domain)}",
+            f"({overall} of {len(all_items)} in all)",
+        ]
         if skipped:
-            heading = f"Skipped question {skipped[0]} of {skipped[1]} — {heading}"
+            heading = [f"Skipped question {skipped[0]} of {skipped[1]} —", *heading]
         unsure = scale.non_scored_option("unsure")
         not_applicable = scale.non_scored_option("not-applicable")
         current = self.progress.answers.get(key)
@@ -503,7 +581,8 @@ class Questionnaire:
         position, whatever values the options carry), ``u``, ``n`` or ``s``.
         """
         if choice.heading:
-            self.console.print(f"\n[bold]{escape(choice.heading)}[/bold]")
+            self.console.print()
+            self.print_heading(choice.heading)
         if choice.text:
             self.console.print(escape(choice.text))
         for number, label in enumerate(choice.options, start=1):
@@ -520,7 +599,7 @@ class Questionnaire:
         keys += ["? help", "b back", "q save and quit"]
         self.print_keys(keys)
         if choice.current is not None:
-            self.console.print(f"Current answer: {escape(choice.current)} (press Enter to keep it)")
+            self.console.print(f"Current answer: {escape(choice.current)} (Enter keeps it)")
         if comment_key and comment_key in self.progress.comments:
             self.console.print(f"Your comment: {escape(self.progress.comments[comment_key])}")
         count = len(choice.options)
@@ -620,10 +699,10 @@ class Questionnaire:
 
     def item_help(self, item: Item) -> str:
         parts = [f"Why this matters: {item.help}" if item.help else ""]
-        cites = cite_line(self.rubric, item.evidence)
+        cites = "; ".join(cite_lines(self.rubric, item.evidence))
         if cites:
             parts.append(f"Evidence: {cites}. Full references are listed in the report.")
-        return "\n".join(p for p in parts if p)
+        return self.help_text("\n".join(p for p in parts if p))
 
     def read(self, prompt: str) -> str:
         reply = self.ask(prompt).strip()
@@ -714,8 +793,11 @@ class Questionnaire:
                     prefix = " " * (NUMBER_WIDTH + 1)
 
     def review(self) -> bool:
-        """Check every answer, page by page; True to finish, False to go back a step."""
-        at = 0
+        """Check every answer, page by page; True to finish, False to go back a step.
+
+        Going back with ``b`` and forward again returns to the page left.
+        """
+        at = self.review_page
         error = ""
         while True:
             pages = self.review_pages()
@@ -749,6 +831,7 @@ class Questionnaire:
             elif reply == "p" and at > 0:
                 at -= 1
             elif reply == "b":
+                self.review_page = at
                 return False
             elif reply.isdigit() and 1 <= int(reply) <= len(numbered):
                 self.change(numbered[int(reply) - 1])
@@ -764,14 +847,19 @@ class Questionnaire:
     def change(self, step: Step) -> None:
         """Change one answer from the review; ask any questions a context change brings in."""
         before = set(self.item_steps())
+        self.cleared_notice = False
         self.ask_step(step, self.steps())
         added = [s for s in self.item_steps() if s not in before and not self.answered(s)]
         if not added:
+            if self.cleared_notice:
+                # The list of your answers would push the notice off the screen at once.
+                self.read("Press Enter to go back to your answers: ")
             return
-        self.console.print(
-            f"\nWith that answer, {len(added)} more question(s) apply. Please answer them now "
-            "(s skips one)."
-        )
+        if len(added) == 1:
+            more = "1 more question applies. Please answer it now (s skips it)."
+        else:
+            more = f"{len(added)} more questions apply. Please answer them now (s skips one)."
+        self.console.print(f"\nWith that answer, {more}")
         index = 0
         while index < len(added):
             move = self.ask_step(added[index], self.steps())
@@ -846,11 +934,15 @@ def assess(
         interactive = sys.stdin.isatty()
     if not interactive:
         raise PeerreadyError(NON_INTERACTIVE)
-    if role is not None and role not in rubric.role_ids:
-        raise PeerreadyError(
-            f"unknown role {role!r}; expected one of "
-            + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
-        )
+    if role is not None:
+        # An id or a label, as in the file.
+        found = Checker(rubric).role_spellings.get(_norm(role))
+        if found is None:
+            raise PeerreadyError(
+                f"unknown role {role!r}; expected one of "
+                + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
+            )
+        role = found
     team = _text(team)
     organisation = _text(organisation)
     existed = path.exists()

@@ -54,6 +54,7 @@ EvidenceKind = Literal[
     "guidance",
     "policy",
     "opinion",
+    "unknown",
 ]
 #: Short names for evidence kinds, for terminal help and plans.
 KIND_LABELS: dict[str, str] = {
@@ -72,6 +73,7 @@ KIND_LABELS: dict[str, str] = {
     "guidance": "guidance",
     "policy": "policy document",
     "opinion": "position paper",
+    "unknown": "type not known",
 }
 #: The nine practice areas of organisational readiness toolkits; items tag the ones they cover.
 PracticeArea = Literal[
@@ -86,6 +88,9 @@ PracticeArea = Literal[
     "programme-monitoring-and-evaluation",
 ]
 NonScoredKind = Literal["unsure", "not-applicable"]
+#: What an action or gate rests on: the cited evidence, or the rubric's own judgement of good
+#: practice (``product``), which cites no research of its own.
+Basis = Literal["evidence", "product"]
 
 
 def _as_text(value: Any) -> Any:
@@ -255,6 +260,8 @@ class ActionVariant(Model):
     not_answered_by: list[str] = []
     text: str
     owner: str | None = None
+    #: The basis of this wording, when it differs from the action's.
+    basis: Basis | None = None
 
     def matches(self, context: Mapping[str, str], roles: Iterable[str]) -> bool:
         """Whether this variant fits a team with this context and these respondent roles."""
@@ -266,11 +273,21 @@ class ActionVariant(Model):
         return context_matches(self.when, context)
 
 
+def _variant_for(
+    variants: list[ActionVariant], context: Mapping[str, str], roles: Iterable[str]
+) -> ActionVariant | None:
+    """The first variant that fits a team, if any."""
+    roles = list(roles)
+    return next((v for v in variants if v.matches(context, roles)), None)
+
+
 class Action(Model):
     """Something to do when the team scores below ``trigger_below`` on an item.
 
     ``when`` limits the action to some contexts (raised unless the context is known and
-    outside it); ``variants`` reword it for particular situations.
+    outside it); ``variants`` reword it for particular situations. ``basis: product`` marks the
+    rubric's own good practice: such an action cites no research (not even its item's); the
+    item's help is where the sources it draws on are named.
     """
 
     id: Identifier
@@ -278,17 +295,29 @@ class Action(Model):
     owner: str = ""
     priority: Priority = "medium"
     trigger_below: float = Field(default=50, ge=0, le=100)
+    basis: Basis = "evidence"
     evidence: list[str] = []
     when: When = {}
     variants: list[ActionVariant] = []
 
     def wording(self, context: Mapping[str, str], roles: Iterable[str]) -> tuple[str, str]:
         """The text and owner that fit this team: the first matching variant, else the action's."""
-        roles = list(roles)
-        for variant in self.variants:
-            if variant.matches(context, roles):
-                return variant.text, variant.owner if variant.owner is not None else self.owner
-        return self.text, self.owner
+        variant = _variant_for(self.variants, context, roles)
+        if variant is None:
+            return self.text, self.owner
+        return variant.text, variant.owner if variant.owner is not None else self.owner
+
+    def basis_for(self, context: Mapping[str, str], roles: Iterable[str]) -> Basis:
+        """What the wording this team gets rests on (``product``: no research cited)."""
+        variant = _variant_for(self.variants, context, roles)
+        return variant.basis if variant is not None and variant.basis else self.basis
+
+    def cites(self, item_evidence: list[str], basis: Basis | None = None) -> list[str]:
+        """The evidence shown with the action: none on a ``product`` basis, else the action's
+        own, else its item's."""
+        if (basis or self.basis) == "product":
+            return []
+        return self.evidence or item_evidence
 
 
 class Item(Model):
@@ -330,16 +359,25 @@ class FindingAction(Model):
     text: str
     owner: str = ""
     priority: Priority = "high"
+    basis: Basis = "evidence"
     evidence: list[str] = []
     variants: list[ActionVariant] = []
 
     def wording(self, context: Mapping[str, str], roles: Iterable[str]) -> tuple[str, str]:
         """The text and owner that fit this team: the first matching variant, else the action's."""
-        roles = list(roles)
-        for variant in self.variants:
-            if variant.matches(context, roles):
-                return variant.text, variant.owner if variant.owner is not None else self.owner
-        return self.text, self.owner
+        variant = _variant_for(self.variants, context, roles)
+        if variant is None:
+            return self.text, self.owner
+        return variant.text, variant.owner if variant.owner is not None else self.owner
+
+    def basis_for(self, context: Mapping[str, str], roles: Iterable[str]) -> Basis:
+        """What the wording this team gets rests on (``product``: no research cited)."""
+        variant = _variant_for(self.variants, context, roles)
+        return variant.basis if variant is not None and variant.basis else self.basis
+
+    def cites(self, basis: Basis | None = None) -> list[str]:
+        """The evidence shown with the action: none on a ``product`` basis."""
+        return [] if (basis or self.basis) == "product" else self.evidence
 
 
 class FindingActions(Model):
@@ -376,7 +414,7 @@ class GateCondition(Model):
     text: str
     item: str
     met_at: float = Field(default=70, ge=0, le=100)
-    basis: Literal["evidence", "product"] = "evidence"
+    basis: Basis = "evidence"
     evidence: list[str] = []
     note: str = ""
 
@@ -389,9 +427,14 @@ class StageGate(Model):
 
 
 class Stages(Model):
-    """Stage gates: ``question`` is the context question whose options are stages, in order."""
+    """Stage gates: ``question`` is the context question whose options are stages, in order.
+
+    ``note`` is shown with every checklist, for example to say which parts of the gates are the
+    rubric's own judgement.
+    """
 
     question: Identifier
+    note: str = ""
     gates: list[StageGate] = Field(min_length=1)
 
 
@@ -446,9 +489,13 @@ class Reference(Model):
         if not self.verified:
             where = f"cited in {cited_in}; " if cited_in else ""
             return f"{self.cite} ({where}details not verified)"
-        # The evidence file sometimes notes what its source did not show, in brackets.
-        authors = re.sub(r"\s*\([^)]*\)", "", self.authors or "").strip()
-        parts = [f"{authors} ({self.year})" if authors else f"{self.cite}"]
+        # The evidence file notes what its source did not show in brackets ("initials not
+        # seen"); the note stays with the year, so no reader takes the list as complete.
+        authors = self.authors or ""
+        notes = [n.strip() for n in re.findall(r"\(([^)]*)\)", authors) if n.strip()]
+        authors = re.sub(r"\s*\([^)]*\)", "", authors).strip()
+        year = "; ".join([str(self.year), *notes])
+        parts = [f"{authors} ({year})" if authors else f"{self.cite}"]
         if self.title:
             parts.append(self.title.rstrip("."))
         if self.source:
@@ -736,12 +783,26 @@ def cross_reference_problems(rubric: Rubric) -> list[tuple[Loc, str]]:
                      "when it is used")
                 )  # fmt: skip
 
+    def check_basis(loc: Loc, basis: str, evidence: list[str]) -> None:
+        """An action on the rubric's own judgement cites no research: readers would take the
+        citation as support for it."""
+        if basis == "product" and evidence:
+            found.append(
+                (
+                    (*loc, "evidence"),
+                    "an action with basis: product is this rubric's own good practice and cites "
+                    "no research; remove 'evidence' (the item's help can name the sources it "
+                    "draws on) or write basis: evidence",
+                )
+            )
+
     def check_findings(loc: Loc, findings: FindingActions) -> None:
         for kind in ("role_gap", "unsure"):
             finding = getattr(findings, kind)
             if finding is not None:
                 action_ids.append(((*loc, kind, "id"), finding.id))
                 check_evidence((*loc, kind, "evidence"), finding.evidence)
+                check_basis((*loc, kind), finding.basis, finding.evidence)
                 check_variants((*loc, kind), finding.variants)
 
     check_findings(("finding_actions",), rubric.finding_actions)
@@ -775,6 +836,7 @@ def cross_reference_problems(rubric: Rubric) -> list[tuple[Loc, str]]:
                 aloc: Loc = (*iloc, "actions", ai)
                 action_ids.append(((*aloc, "id"), action.id))
                 check_evidence((*aloc, "evidence"), action.evidence)
+                check_basis(aloc, action.basis, action.evidence)
                 check_when((*aloc, "when"), action.when)
                 check_variants(aloc, action.variants)
     seen_actions: set[str] = set()

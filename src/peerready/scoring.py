@@ -162,6 +162,7 @@ class PlannedAction(Out):
     ``source`` ``item``: the team's ``score`` on ``item`` is below ``trigger_below``.
     ``role-gap``: ``gaps`` role gaps in the domain, the widest ``gap`` points between
     ``gap_roles`` (higher, lower). ``unsure``: ``unsure_items`` items with many "don't know".
+    ``basis`` ``product``: the rubric's own good practice, citing no research (``evidence`` empty).
     """
 
     id: str
@@ -172,6 +173,7 @@ class PlannedAction(Out):
     text: str
     owner: str
     evidence: list[str]
+    basis: Literal["evidence", "product"] = "evidence"
     score: float | None = None
     trigger_below: float | None = None
     gaps: int | None = None
@@ -220,6 +222,51 @@ class ContextSpread(Out):
 Visibility = Literal["full", "self-assessment", "small-team-hidden", "small-team-shown"]
 
 
+class DomainBaseline(Out):
+    """One domain at the baseline, and the change since (follow-up minus baseline).
+
+    ``change`` is given only where both rounds' scores are published. ``change_interval`` is
+    the 95% interval of the difference of two independent means (Welch), worked out from each
+    round's published interval and respondents; ``beyond_chance`` is True when it leaves out 0,
+    None when it cannot be worked out (a round with one respondent, or no interval).
+    """
+
+    id: str
+    score: float | None
+    level: str
+    label: str
+    respondents: int | None
+    change: float | None
+    change_interval: tuple[float, float] | None
+    beyond_chance: bool | None
+
+
+class OverallBaseline(Out):
+    """The overall score and level at the baseline, and the change since where both are shown."""
+
+    score: float | None
+    level: str
+    label: str
+    change: float | None
+
+
+class Baseline(Out):
+    """A team's results in the baseline round (matched by normalised team name)."""
+
+    team: str
+    assessed: tuple[str, str] | None
+    respondents: int | None
+    overall: OverallBaseline
+    domains: list[DomainBaseline]
+
+
+class BaselineRound(Out):
+    """The baseline round a report compares with: its first and last date, and its teams."""
+
+    assessed: tuple[str, str] | None
+    teams: int
+
+
 class TeamScore(Out):
     """One team's published results.
 
@@ -228,7 +275,9 @@ class TeamScore(Out):
     respondents, who could work out each other's answers: no numbers shown) or
     ``small-team-shown`` (the same, shown because the user asked). ``roles`` holds only the
     role groups that may be shown; ``roles_hidden`` counts the rest together (0 or at least
-    ``min_group``). ``respondents`` is None for a hidden small team.
+    ``min_group``). ``respondents`` is None for a hidden small team. ``baseline`` holds the
+    team's results in an earlier round and the change since, when a baseline was given
+    (``peerready.baseline``).
     """
 
     team: str
@@ -245,6 +294,7 @@ class TeamScore(Out):
     actions: list[PlannedAction]
     next_stage: NextStage | None = None
     comments: list[Comment] = []
+    baseline: Baseline | None = None
 
 
 class OrganisationGap(Out):
@@ -300,6 +350,7 @@ class ScoreReport(Out):
     ``respondents`` adds up the teams whose numbers are shown; ``hidden_teams`` counts teams too
     small to show. (The number of answer files read is not published: with the counts shown it
     could give away the size of a hidden team or role group.)
+    ``baseline`` describes the earlier round compared with, if any.
     """
 
     rubric: RubricRef
@@ -310,6 +361,7 @@ class ScoreReport(Out):
     organisations: list[OrganisationScore]
     errors: list[FileError]
     warnings: list[FileError]
+    baseline: BaselineRound | None = None
 
 
 # --- small pure helpers ----------------------------------------------------------------------
@@ -895,6 +947,7 @@ def _finding(
     """A finding action for one domain, with its sort key (priority, weakest domain first)."""
     key = (PRIORITY_ORDER[finding.priority], domain_order, strength, finding.id)
     text, owner = finding.wording(context, roles)
+    basis = finding.basis_for(context, roles)
     return key, PlannedAction(
         id=f"{finding.id}-{domain}",
         domain=domain,
@@ -903,7 +956,8 @@ def _finding(
         priority=finding.priority,
         text=text,
         owner=owner,
-        evidence=finding.evidence,
+        evidence=finding.cites(basis),
+        basis=basis,
         **numbers,
     )
 
@@ -942,6 +996,7 @@ def _actions(
                 if score >= trigger or not context_allows(action.when, context):
                     continue
                 text, owner = action.wording(context, roles)
+                basis = action.basis_for(context, roles)
                 sort = (PRIORITY_ORDER[action.priority], order, score - trigger)
                 planned.append(
                     (
@@ -954,7 +1009,8 @@ def _actions(
                             priority=action.priority,
                             text=text,
                             owner=owner,
-                            evidence=action.evidence or item.evidence,
+                            evidence=action.cites(item.evidence, basis),
+                            basis=basis,
                             score=score,
                             trigger_below=trigger,
                             gate=gate.id if raised_by_gate and gate is not None else None,

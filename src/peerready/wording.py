@@ -30,11 +30,31 @@ def level_score_text(rubric: Rubric, value: float | None, *more: float) -> str:
     return score_text(value, [*rubric.band_edges, *more])
 
 
+def item_boundaries(rubric: Rubric, key: str) -> list[float]:
+    """Every boundary a question's score is shown with anywhere: band edges, the triggers of
+    its actions and the stage gates that rest on it."""
+    edges = list(rubric.band_edges)
+    if key in rubric.items:
+        edges += [a.trigger_below for a in rubric.item(key).actions]
+    if rubric.stages is not None:
+        edges += [c.met_at for g in rubric.stages.gates for c in g.conditions if c.item == key]
+    return edges
+
+
+def item_score_text(rubric: Rubric, key: str, value: float | None, missing: str = "—") -> str:
+    """A question's score as every part of a report shows it, so an action's reason, the
+    question table and the stage checklist all print the same figure."""
+    return score_text(value, item_boundaries(rubric, key), missing)
+
+
 def action_reason(rubric: Rubric, action: PlannedAction) -> str:
     """Why an action was raised, in plain words, naming its question."""
     if action.source == "item" and action.score is not None and action.trigger_below is not None:
         statement = rubric.item(action.item).statement if action.item in rubric.items else ""
-        score = score_text(action.score, [action.trigger_below])
+        boundaries = [action.trigger_below]
+        if action.item is not None:
+            boundaries += item_boundaries(rubric, action.item)
+        score = score_text(action.score, boundaries)
         where = f' on "{statement}"' if statement else ""
         if action.gate is not None:
             return (

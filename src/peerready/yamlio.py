@@ -120,6 +120,14 @@ def yaml_problem(path: str, err: YAMLError, text: str = "") -> Problem:
             mark = err.context_mark or mark
         elif "could not find expected ':'" in what:
             mark = err.context_mark or mark
+        elif (
+            _EXPECTED_CLOSE.search(what)
+            and err.context_mark is not None
+            and mark is not None
+            and err.context_mark.line < mark.line
+        ):
+            # A bracket left open on an earlier line: point at the line that opened it.
+            mark = err.context_mark
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
         lines = text.splitlines()

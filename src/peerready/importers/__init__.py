@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import forms, google, qualtrics, surveymonkey
+from . import forms, google, qualtrics, redcap, surveymonkey
 from .draft import draft_map
 from .mapping import ImportMap, Source, convert, load_map, map_problems
 from .table import Sheet, Table, read_sheet, single_header_columns
@@ -31,13 +31,14 @@ __all__ = [
 
 
 def read_table(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> Table:
-    """Read a survey export, recognising Qualtrics, SurveyMonkey and Forms header rows."""
+    """Read a survey export, recognising Qualtrics, SurveyMonkey, Forms and REDCap layouts."""
     sheet = read_sheet(path, delimiter=delimiter, encoding=encoding)
     recognisers: list[Callable[[Sheet], Table | None]] = [
         qualtrics.recognise,
         surveymonkey.recognise,
         forms.recognise,
         google.recognise,
+        redcap.recognise_layout,
     ]
     for recognise in recognisers:
         table = recognise(sheet)

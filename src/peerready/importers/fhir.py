@@ -1,15 +1,21 @@
 """FHIR R4 QuestionnaireResponses (one, a JSON list, or a Bundle) → answer files.
 
-Each response's structure is validated with the ``fhir.resources`` models; FHIR R4 (4.0.1)
-itself has no pydantic-2 models there, so the R4B (4.3.0) models are used, whose
-Questionnaire and QuestionnaireResponse elements are the same as R4's. Each response is then
-checked against the rubric's Questionnaire (``exporters.fhir``): the questionnaire it answers,
-every link id, every answer's type and code, and the required team and role.
+Everything peerready reads is checked here, with no other package: the shape of ``item`` and
+``answer`` (one value per answer), the questionnaire answered, every link id, every answer's
+type and code, ``authored`` and the required team and role. A response is skipped only when it
+cannot be read as this rubric's (no team or role, another questionnaire, entered in error);
+one bad answer loses that answer alone, and a date written wrongly never loses a response.
+
+When the optional ``fhir.resources`` package is installed (``pip install 'peerready[fhir]'``),
+each response is also validated against its FHIR models, and what they find is reported as
+warnings. FHIR R4 (4.0.1) has no pydantic-2 models there, so the R4B (4.3.0) models are used,
+whose QuestionnaireResponse elements are the same as R4's.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +24,10 @@ from typing import Any
 from ..answers import AnswerFile, Token, render_answer_file
 from ..errors import PeerreadyError, Problem, plain_message, problem_where
 from ..exporters.fhir import LinkSpec, canonical, link_specs
-from ..outputs import slugify, write_atomic
 from ..rubric import Rubric, format_loc
 from ..yamlio import ProblemError, load_documents_rt, locate
+from .mapping import UNFINISHED_IMPORTED, Planned, plan_file, write_files
+from .table import short_slug
 
 MAX_BYTES = 200_000_000
 Loc = tuple[str | int, ...]
@@ -42,6 +49,35 @@ class FhirImport:
     written: list[Path] = field(default_factory=list)
     responses: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+
+#: JSON's own error messages, and what they mean for someone holding the file.
+JSON_MESSAGES = {
+    "Expecting value": "a value is missing here (text in double quotes, a number, true, false, "
+    "null, [ ] or { })",
+    "Expecting property name enclosed in double quotes": "expected a name in double quotes "
+    "here; a comma before '}' or ']' causes this",
+    "Expecting ',' delimiter": "a comma is missing between two entries",
+    "Expecting ':' delimiter": "a colon is missing after a name",
+    "Unterminated string starting at": "text in double quotes is not closed",
+    "Extra data": "more text follows the end of the JSON; a file holding one resource per line "
+    "(NDJSON) must be made a JSON list or a Bundle first",
+    "Invalid control character at": "a line break or tab inside quoted text; write it as \\n "
+    "or \\t",
+    "Invalid \\escape": "a backslash that starts no JSON escape; write \\\\ for a backslash",
+}
+
+
+def json_problem(path: Path, text: str, err: json.JSONDecodeError) -> str:
+    """A JSON syntax error in plain words, with what to do about it."""
+    meaning = JSON_MESSAGES.get(err.msg, err.msg[:1].lower() + err.msg[1:])
+    where = f"{path}:{err.lineno}:{err.colno}"
+    if err.pos >= len(text.rstrip()):
+        return (
+            f"{where}: not valid JSON: the file ends too early, as if it was cut short while "
+            "downloading or copying; export or download it again"
+        )
+    return f"{where}: not valid JSON: {meaning}"
 
 
 def _responses(data: Any, path: str, problems: list[Problem]) -> Iterator[_Response]:
@@ -78,13 +114,46 @@ def _responses(data: Any, path: str, problems: list[Problem]) -> Iterator[_Respo
         yield from one(data, ())
 
 
-def _structure_problems(resource: dict[str, Any]) -> list[tuple[Loc, str]]:
+def fhir_models_installed() -> bool:
+    """Whether the optional ``fhir.resources`` package (``peerready[fhir]``) is installed."""
     try:
-        from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-    except ImportError as err:  # pragma: no cover - the fhir extra is part of the test extra
-        raise PeerreadyError(
-            "reading FHIR needs the fhir.resources package: pip install 'peerready[fhir]'"
-        ) from err
+        from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _json_words(message: str) -> str:
+    # plain_message speaks of YAML; these files are JSON.
+    message = message.replace(" (lines starting with '- ')", " (a JSON array)")
+    return message.replace("a set of 'key: value' lines", "a JSON object")
+
+
+_SPEC_REGEX = re.compile(r"^(\w+) value string does not match spec regex\.?$")
+_ONE_OF = re.compile(r"^Any of one field value is expected from this list \[(.*)\], but got")
+
+
+def _model_message(detail: dict[str, Any], loc: Loc) -> str:
+    """What a fhir.resources validation error means, in plain words."""
+    name = str(loc[-1]) if loc else "this value"
+    text = str(detail.get("msg", "")).removeprefix("Value error, ")
+    if match := _SPEC_REGEX.match(text):
+        kind = match.group(1)
+        example = {"DateTime": " such as 2026-11-03T09:01:00+00:00", "Date": " such as 2026-11-03"}
+        return f"{name} is not a FHIR {kind}{example.get(kind, '')}"
+    if _ONE_OF.match(text):
+        return f"{name} holds more than one value[x]; FHIR allows one"
+    if detail.get("type") == "json_invalid":
+        # The models read a text where an object belongs as JSON, and say so in their words.
+        return _json_words(plain_message({**detail, "type": "model_type", "loc": loc}))
+    if detail.get("type") == "value_error":
+        return f"{name}: {text.rstrip('.!')}"
+    return _json_words(plain_message({**detail, "loc": loc}))
+
+
+def _model_problems(resource: dict[str, Any], read: set[Loc]) -> list[tuple[Loc, str]]:
+    """What the FHIR R4B models find wrong, except where peerready's own checks already spoke."""
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
     from pydantic import ValidationError
 
     try:
@@ -93,17 +162,26 @@ def _structure_problems(resource: dict[str, Any]) -> list[tuple[Loc, str]]:
         found = []
         for detail in err.errors(include_url=False):
             loc = tuple(p for p in detail["loc"] if not str(p).startswith("function-"))
-            message = plain_message({**detail, "loc": loc})
-            # plain_message speaks of YAML; these files are JSON.
-            message = message.replace(" (lines starting with '- ')", " (a JSON array)")
-            message = message.replace("a set of 'key: value' lines", "a JSON object")
-            found.append((loc, message))
+            if any(loc[: len(done)] == done or done[: len(loc)] == loc for done in read):
+                continue
+            found.append((loc, _model_message(dict(detail), loc)))
         return found
     return []
 
 
-def read_responses(path: Path, rubric: Rubric, out: Path) -> FhirImport:
-    """Write an answer file per valid QuestionnaireResponse in a JSON file; report the rest."""
+def read_responses(
+    path: Path,
+    rubric: Rubric,
+    out: Path,
+    *,
+    overwrite: bool = False,
+    skip_unfinished: bool = False,
+) -> FhirImport:
+    """Write an answer file per readable QuestionnaireResponse in a JSON file; report the rest.
+
+    Files are named ``<team>-<file>-response00001.yaml``; see ``mapping.write_files`` for how
+    files from an earlier import are never replaced without ``overwrite``.
+    """
     result = FhirImport()
     if not path.is_file():
         raise PeerreadyError(f"{path}: no such file")
@@ -114,20 +192,31 @@ def read_responses(path: Path, rubric: Rubric, out: Path) -> FhirImport:
         text = raw.decode("utf-8-sig")
         data = json.loads(text)
     except UnicodeDecodeError as err:
-        raise PeerreadyError(f"{path}: not UTF-8 text, as FHIR JSON must be") from err
+        raise PeerreadyError(
+            f"{path}: not UTF-8 text, as FHIR JSON must be; export it again as UTF-8"
+        ) from err
     except json.JSONDecodeError as err:
-        raise PeerreadyError(f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}") from err
+        raise PeerreadyError(json_problem(path, text, err)) from err
     try:
         # JSON is YAML: the round-trip loader gives every problem its line and column.
         located: Any = load_documents_rt(text, str(path))[0] if len(text) < 5_000_000 else None
     except (ProblemError, IndexError):
         located = None
+    models = fhir_models_installed()
     specs = link_specs(rubric)
     taken: set[str] = set()
+    planned: list[Planned] = []
+    source = short_slug(path.stem)
     for response in _responses(data, str(path), result.problems):
         result.responses += 1
         found: list[tuple[Loc, str, str]] = []
-        answer = _check(response, rubric, specs, found)
+        answer = _check(response, rubric, specs, found, skip_unfinished)
+        if models:
+            read = {loc for loc, _, _ in found} | {("authored",)}
+            found += [
+                (loc, f"{message} (FHIR R4B models; the answers were read all the same)", "warning")
+                for loc, message in _model_problems(response.data, read)
+            ]
         for loc, message, severity in found:
             full = (*response.loc, *loc)
             line, col = locate(located, full) if located is not None else (None, None)
@@ -135,14 +224,13 @@ def read_responses(path: Path, rubric: Rubric, out: Path) -> FhirImport:
             result.problems.append(Problem(str(path), line, col, where, message, severity))
         if answer is None:
             continue
-        stem = slugify(answer.team or "team", set())
-        name = f"{stem}-response{response.number:05d}.yaml"
-        if name in taken:
-            name = f"{slugify(answer.team or 'team', taken)}-response{response.number:05d}.yaml"
-        taken.add(name)
-        target = out / name
-        write_atomic(target, render_answer_file(rubric, answer))
-        result.written.append(target)
+        suffix = f"-{source}-response{response.number:05d}.yaml"
+        text_out = render_answer_file(rubric, answer)
+        planned.append(plan_file(out, answer.team or "team", suffix, taken, text_out))
+    written, clash = write_files(planned, out, overwrite=overwrite)
+    result.written = written
+    if clash is not None:
+        result.problems.append(clash)
     if not result.responses:
         result.problems.append(
             Problem(
@@ -153,20 +241,143 @@ def read_responses(path: Path, rubric: Rubric, out: Path) -> FhirImport:
                 "no QuestionnaireResponse found; expected one, a JSON list of them, or a Bundle",
             )
         )
+    elif not models:
+        result.problems.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                "",
+                "FHIR structure checked only as far as peerready reads it: install the FHIR "
+                "models with pip install 'peerready[fhir]' to validate each response in full",
+                "warning",
+            )
+        )
     return result
 
 
-def _walk(items: Any, loc: Loc) -> Iterator[tuple[Loc, dict[str, Any]]]:
-    """Every item of a response, nested ones included, with its location."""
-    for index, item in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(item, dict):
-            continue
+#: A FHIR dateTime: a year, year-month or date, or a date and time with a time zone.
+_FHIR_DATETIME = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$"
+)
+_NO_ZONE = re.compile(r"^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def _authored(value: Any) -> tuple[str | None, str, str]:
+    """The assessment date from ``authored``, and a message and severity if it is not as FHIR
+    writes it. A date is taken wherever one can be read without guessing."""
+    import datetime as dt
+
+    if value is None:
+        return None, "", ""
+    text = str(value).strip()
+    if isinstance(value, str) and _FHIR_DATETIME.match(text):
+        if len(text) < 10:
+            return (
+                None,
+                f"authored {text!r} gives no day; the assessment date is left blank",
+                ("warning"),
+            )
+        day = text[:10]
+    elif isinstance(value, str) and (match := _NO_ZONE.match(text)):
+        day = match.group(1)
+    else:
+        return (
+            None,
+            f"authored {value!r} is not a FHIR date and time (such as "
+            "2026-11-03T09:01:00+00:00); the assessment date is left blank, the answers are "
+            "imported",
+            "error",
+        )
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        return (
+            None,
+            f"authored {text!r} is not a real date; the assessment date is left blank",
+            ("error"),
+        )
+    if _NO_ZONE.match(text):
+        return (
+            day,
+            f"authored {text!r} has a time but no time zone, which FHIR requires (such as "
+            f"{text}+00:00); the date {day} is used",
+            "warning",
+        )
+    return day, "", ""
+
+
+def _questionnaire(rubric: Rubric, answered: str) -> tuple[bool, str, str]:
+    """Whether a response's ``questionnaire`` is this rubric's, and what to say about it.
+
+    peerready's canonical is a URN; a FHIR server that stores the exported Questionnaire
+    refers to it by its own address, ending in the Questionnaire's id (the rubric id):
+    ``Questionnaire/peer-worker-readiness`` or ``https://fhir.example.org/Questionnaire/…``.
+    """
+    expected = canonical(rubric)
+    url, _, version = answered.partition("|")
+    url = url.strip()
+    said = ""
+    if url != expected:
+        parts = [p for p in url.split("/") if p]
+        if len(parts) >= 2 and parts[-2] == "_history":
+            parts = parts[:-2]
+        ids = {rubric.id, rubric.id[:64]}
+        if len(parts) >= 2 and parts[-2] == "Questionnaire" and parts[-1] in ids:
+            said = (
+                f"answers {url!r}, a server's address for the Questionnaire with this rubric's "
+                f"id: read as this rubric's questionnaire ({expected!r})"
+            )
+        else:
+            return (
+                False,
+                f"answers questionnaire {url!r}, not this rubric's {expected!r} (or a server "
+                f"address ending in 'Questionnaire/{rubric.id}'); response skipped. Check "
+                "--rubric, or correct the response's questionnaire",
+                "",
+            )
+    if version and version != rubric.version:
+        said += ("; " if said else "") + (
+            f"answers version {version} of the questionnaire; the rubric is version "
+            f"{rubric.version}"
+        )
+    return True, said, ""
+
+
+def _value_keys(answer: dict[str, Any]) -> list[str]:
+    return [k for k in answer if k.startswith("value")]
+
+
+def _not_list(name: str, given: Any) -> str:
+    return _json_words(plain_message({"type": "list_type", "loc": (name,), "input": given}))
+
+
+def _shape(
+    items: list[Any], loc: Loc, found: list[tuple[Loc, str, str]]
+) -> Iterator[tuple[Loc, dict[str, Any]]]:
+    """Every item of a response (nested ones too) with its location, reporting any item or
+    ``answer`` that is not what FHIR says (a JSON array of objects)."""
+    for index, item in enumerate(items):
         here = (*loc, index)
+        if not isinstance(item, dict):
+            found.append((here, "an item should be a JSON object with a linkId; skipped", "error"))
+            continue
         yield here, item
-        yield from _walk(item.get("item"), (*here, "item"))
-        for a_index, answer in enumerate(item.get("answer") or []):
-            if isinstance(answer, dict):
-                yield from _walk(answer.get("item"), (*here, "answer", a_index, "item"))
+        children = item.get("item")
+        if isinstance(children, list):
+            yield from _shape(children, (*here, "item"), found)
+        elif children is not None:
+            found.append(((*here, "item"), f"{_not_list('item', children)}; skipped", "error"))
+        given = item.get("answer")
+        if given is None:
+            continue
+        if not isinstance(given, list):
+            found.append(((*here, "answer"), f"{_not_list('answer', given)}; skipped", "error"))
+            continue
+        for a_index, answer in enumerate(given):
+            nested = answer.get("item") if isinstance(answer, dict) else None
+            if isinstance(nested, list):
+                yield from _shape(nested, (*here, "answer", a_index, "item"), found)
 
 
 def _check(
@@ -174,12 +385,9 @@ def _check(
     rubric: Rubric,
     specs: dict[str, LinkSpec],
     found: list[tuple[Loc, str, str]],
+    skip_unfinished: bool = False,
 ) -> AnswerFile | None:
     data = response.data
-    structure = _structure_problems(data)
-    if structure:
-        found.extend((loc, f"{message}; response skipped", "error") for loc, message in structure)
-        return None
     status = data.get("status")
     if status == "entered-in-error":
         found.append((("status",), "marked entered-in-error; response skipped", "warning"))
@@ -189,48 +397,35 @@ def _check(
             (
                 ("status",),
                 f"status {status!r} is not a FHIR R4 response status; "
-                f"expected one of {', '.join(sorted(STATUSES))}",
+                f"expected one of {', '.join(sorted(STATUSES))}; response skipped",
                 "error",
             )
         )
         return None
     if status in {"in-progress", "stopped"}:
-        found.append(
-            (
-                ("status",),
-                f"status is {status!r}: the response was not finished; imported as far as it goes",
-                "warning",
-            )
-        )
-    expected = canonical(rubric)
+        unfinished = f"status is {status!r}: the response was not finished"
+        if skip_unfinished:
+            skipped = f"{unfinished}; not imported (--skip-unfinished)"
+            found.append((("status",), skipped, "warning"))
+            return None
+        found.append((("status",), f"{unfinished}; {UNFINISHED_IMPORTED}", "warning"))
     answered = data.get("questionnaire")
     if answered:
-        url, _, version = str(answered).partition("|")
-        if url != expected:
-            found.append(
-                (
-                    ("questionnaire",),
-                    f"answers questionnaire {url!r}, not this rubric's "
-                    f"{expected!r}; response skipped",
-                    "error",
-                )
-            )
+        ours, message, _ = _questionnaire(rubric, str(answered))
+        if not ours:
+            found.append((("questionnaire",), message, "error"))
             return None
-        if version and version != rubric.version:
-            found.append(
-                (
-                    ("questionnaire",),
-                    f"answers version {version} of the questionnaire; "
-                    f"the rubric is version {rubric.version}",
-                    "warning",
-                )
-            )
+        if message:
+            found.append((("questionnaire",), message, "warning"))
     answer = AnswerFile(respondent_id=str(data["id"]) if data.get("id") else None)
     answers: dict[str, Token] = {}
-    errors = 0
-    for loc, item in _walk(data.get("item"), ("item",)):
+    top = data.get("item")
+    if top is not None and not isinstance(top, list):
+        found.append((("item",), f"{_not_list('item', top)}; response skipped", "error"))
+        return None
+    for loc, item in list(_shape(top or [], ("item",), found)):
         link = item.get("linkId")
-        given = item.get("answer") or []
+        given: list[Any] = item["answer"] if isinstance(item.get("answer"), list) else []
         if link not in specs:
             if given and not (
                 isinstance(link, str)
@@ -244,7 +439,6 @@ def _check(
                         "error",
                     )
                 )
-                errors += 1
             continue
         spec = specs[link]
         if len(given) > 1:
@@ -255,14 +449,26 @@ def _check(
                     "error",
                 )
             )
-            errors += 1
             continue
         if not given:
+            continue
+        if not isinstance(given[0], dict):
+            found.append(((*loc, "answer", 0), "an answer should be a JSON object", "error"))
+            continue
+        keys = _value_keys(given[0])
+        if len(keys) > 1:
+            found.append(
+                (
+                    (*loc, "answer", 0),
+                    f"holds {len(keys)} values ({', '.join(keys)}), but FHIR allows one value "
+                    "per answer; not imported",
+                    "error",
+                )
+            )
             continue
         value, message = _value(spec, given[0])
         if message:
             found.append(((*loc, "answer", 0), message, "error"))
-            errors += 1
             continue
         if spec.target == "context":
             answer.context[spec.key] = str(value)
@@ -273,9 +479,10 @@ def _check(
         else:
             setattr(answer, spec.target, str(value))
     answer.answers = {k: answers[k] for k in rubric.items if k in answers}
-    authored = data.get("authored")
-    if isinstance(authored, str) and len(authored) >= 10:
-        answer.assessed = authored[:10]
+    day, message, severity = _authored(data.get("authored"))
+    answer.assessed = day
+    if message:
+        found.append((("authored",), message, severity))
     missing = [what for what, value in (("team", answer.team), ("role", answer.role)) if not value]
     if missing:
         found.append(

@@ -32,5 +32,12 @@ def recognise(sheet: Sheet) -> Table | None:
         sheet.rows[1:],
         header.number,
         list(sheet.notes),
-        hints=Hints(assessed=2, respondent_id=0, ignore=ignore, personal=frozenset(personal)),
+        hints=Hints(
+            assessed=2,
+            respondent_id=0,
+            ignore=ignore,
+            personal=frozenset(personal),
+            numbering=1,
+            extra_codes=False,
+        ),
     )

@@ -31,5 +31,13 @@ def recognise(sheet: Sheet) -> Table | None:
         sheet.rows[1:],
         header.number,
         list(sheet.notes),
-        hints=Hints(assessed=0, ignore=ignore, personal=frozenset(personal)),
+        # Linear scales number their choices from 1 unless set to start at 0, and hold nothing
+        # but those numbers: a number past the scale is never "don't know".
+        hints=Hints(
+            assessed=0,
+            ignore=ignore,
+            personal=frozenset(personal),
+            numbering=1,
+            extra_codes=False,
+        ),
     )

@@ -18,9 +18,9 @@ METADATA = {
     "startDate": "timing: the recorded date is used",
     "endDate": "timing: the recorded date is used",
     "status": "response type: previews and tests are skipped",
-    "progress": "progress: not needed",
+    "progress": "progress: unfinished responses are reported",
     "duration": "duration: not needed",
-    "finished": "finished flag: not needed",
+    "finished": "finished flag: unfinished responses are reported",
     "distributionChannel": "distribution channel: not needed",
     "userLanguage": "language: not needed",
     "externalDataReference": "external reference: not needed",
@@ -125,6 +125,15 @@ def recognise(sheet: Sheet) -> Table | None:
             kind = NOT_RESPONSES.get((row.get(status) or "").strip().lower())
             if kind:
                 skipped[row.number] = f"Qualtrics marks this response as {kind}"
+    finished = by_code.get("finished", by_code.get("Finished"))
+    progress = by_code.get("progress", by_code.get("Progress"))
+    unfinished: dict[int, str] = {}
+    if finished is not None:
+        for row in data:
+            if (row.get(finished) or "").strip().lower() in {"false", "0"}:
+                done = (row.get(progress) or "").strip() if progress is not None else ""
+                shown = f" (progress {done}%)" if done else ""
+                unfinished[row.number] = f"Qualtrics marks this response as unfinished{shown}"
     return Table(
         sheet.path,
         NAME,
@@ -134,6 +143,11 @@ def recognise(sheet: Sheet) -> Table | None:
         list(sheet.notes),
         skipped,
         Hints(
-            assessed=assessed, respondent_id=respondent, ignore=ignore, personal=frozenset(personal)
+            assessed=assessed,
+            respondent_id=respondent,
+            ignore=ignore,
+            personal=frozenset(personal),
+            numbering=1,
         ),
+        unfinished,
     )

@@ -7,10 +7,11 @@ are matched by exact field name or exact label, never fuzzily.
 
 from __future__ import annotations
 
+from ..errors import Problem
 from ..exporters.redcap import RECORD_ID, Field, dictionary_fields, form_name
 from ..rubric import Rubric
 from .mapping import ColumnRef, ImportMap, Source
-from .table import Table
+from .table import Hints, Sheet, Table, single_header_columns
 
 NAME = "REDCap"
 #: Columns REDCap adds to record exports, and why they are not needed.
@@ -32,15 +33,88 @@ SYSTEM_LABELS = {
 }
 
 
-def recognise(table: Table, rubric: Rubric) -> ImportMap | None:
-    """A map for a REDCap record export of this rubric's dictionary, or None if it is not one."""
+#: What REDCap writes in ``<form>_complete`` (raw, then labels) for a record not finished.
+INCOMPLETE = {"0", "incomplete"}
+NOT_COMPLETED = "[not completed]"
+
+
+def _system(header: str) -> str | None:
+    """Why a REDCap column is not imported, if it is one REDCap adds itself."""
+    name = header.strip()
+    if name in SYSTEM:
+        return f"{SYSTEM[name]}: not needed"
+    if name.endswith("_complete") or name == "Complete?":
+        return "REDCap's completion status: incomplete records are reported"
+    if name.endswith("_timestamp") or name == "Survey Timestamp":
+        return "REDCap's survey timestamp: the assessment date is used"
+    if name in SYSTEM_LABELS:
+        return f"REDCap {name.lower().rstrip('?')}: not needed"
+    return None
+
+
+def recognise_layout(sheet: Sheet) -> Table | None:
+    """A REDCap record export (raw or labels), recognised by its record id column and the
+    columns REDCap adds (``…_complete``, ``redcap_…``, ``Survey Timestamp``, ``Complete?``)."""
+    header = sheet.rows[0]
+    names = [(c or "").strip() for c in header.cells]
+    if not names or names[0] not in {RECORD_ID, "Record ID"}:
+        return None
+    if not any(_system(n) for n in names[1:]):
+        return None
+    columns = single_header_columns(sheet, header)
+    ignore = {c.index: why for c in columns if (why := _system(c.header))}
+    assessed = next(
+        (c.index for c in columns if c.header in {"assessed", "Date of the assessment"}), None
+    )
+    status = next(
+        (c.index for c in columns if c.header.endswith("_complete") or c.header == "Complete?"),
+        None,
+    )
+    stamp = next(
+        (
+            c.index
+            for c in columns
+            if c.header.endswith("_timestamp") or c.header == "Survey Timestamp"
+        ),
+        None,
+    )
+    rows = sheet.rows[1:]
+    unfinished: dict[int, str] = {}
+    for row in rows:
+        record = row.get(0) or "?"
+        if status is not None and (row.get(status) or "").strip().lower() in INCOMPLETE:
+            unfinished[row.number] = f"REDCap marks record {record} as incomplete"
+        elif stamp is not None and (row.get(stamp) or "").strip().lower() == NOT_COMPLETED:
+            unfinished[row.number] = f"REDCap says record {record}'s survey was not completed"
+    return Table(
+        sheet.path,
+        NAME,
+        columns,
+        rows,
+        header.number,
+        list(sheet.notes),
+        hints=Hints(assessed=assessed, respondent_id=0, ignore=ignore),
+        unfinished=unfinished,
+    )
+
+
+def recognise(table: Table, rubric: Rubric) -> tuple[ImportMap, list[Problem]] | None:
+    """A map for a REDCap record export of this rubric's dictionary, and a note for each
+    field the dictionary does not have; None if it is not such an export."""
     fields = dictionary_fields(rubric)
     headers = {c.header for c in table.columns}
     answers = [f for f in fields if f.target == "answers"]
+    identity = {f.target: f for f in fields if f.target in {"team", "role"}}
     for raw in (True, False):
         first = RECORD_ID if raw else "Record ID"
         names = {(f.name if raw else f.label) for f in answers}
-        if first in headers and len(names & headers) * 2 >= len(names):
+        found = len(names & headers)
+        # peerready's own team and role fields and one item are enough once the layout is
+        # REDCap's: a trust may leave questions out, and may add fields of its own.
+        ours = {(f.name if raw else f.label) for f in identity.values()} <= headers
+        if first in headers and (
+            found * 2 >= len(names) or (table.platform == NAME and ours and found)
+        ):
             return _map(table, rubric, fields, raw)
     return None
 
@@ -53,7 +127,9 @@ def _source(spec: Field, raw: bool) -> Source:
     return Source(column=header, values=values)
 
 
-def _map(table: Table, rubric: Rubric, fields: list[Field], raw: bool) -> ImportMap:
+def _map(
+    table: Table, rubric: Rubric, fields: list[Field], raw: bool
+) -> tuple[ImportMap, list[Problem]]:
     present = {c.header for c in table.columns}
     sources: dict[str, Source] = {}
     context: dict[str, Source] = {}
@@ -75,10 +151,27 @@ def _map(table: Table, rubric: Rubric, fields: list[Field], raw: bool) -> Import
             sources[spec.target] = source
     form = form_name(rubric)
     system = set(SYSTEM) | {f"{form}_timestamp", f"{form}_complete"} if raw else SYSTEM_LABELS
-    ignore: list[str | ColumnRef] = [
-        h for h in dict.fromkeys(c.header for c in table.columns) if h in system
-    ]
-    return ImportMap(
+    known = {spec.name if raw else spec.label for spec in fields}
+    ignore: list[str | ColumnRef] = []
+    notes: list[Problem] = []
+    for column in table.columns:
+        if column.header in system or _system(column.header):
+            ignore.append(ColumnRef(letter=column.letter))
+        elif column.header not in known and table.column_cells(column.index):
+            ignore.append(ColumnRef(letter=column.letter))
+            notes.append(
+                Problem(
+                    table.path,
+                    table.header_row,
+                    column.index + 1,
+                    column.describe(),
+                    "a field the trust added in REDCap, not one of the fields of "
+                    "`peerready export --format redcap`: not imported. To import it too, draft a "
+                    "map with --draft-map, map the column, and convert with --map",
+                    "warning",
+                )
+            )
+    mapping = ImportMap(
         rubric=rubric.id,
         team=sources.get("team", Source(column="team" if raw else fields[1].label)),
         organisation=sources.get("organisation"),
@@ -90,3 +183,4 @@ def _map(table: Table, rubric: Rubric, fields: list[Field], raw: bool) -> Import
         comments=comments,
         ignore=ignore,
     )
+    return mapping, notes

@@ -66,5 +66,6 @@ def recognise(sheet: Sheet) -> Table | None:
             ignore=ignore,
             personal=frozenset(personal),
             day_first=False,
+            numbering=1,
         ),
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PeerreadyError, Problem
+from ..outputs import slugify
 
 #: Rows read at most; a survey export with more is almost certainly the wrong file.
 MAX_ROWS = 100_000
@@ -110,8 +111,17 @@ def _read_xlsx(path: Path) -> Sheet:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as err:
-        raise PeerreadyError(f"{path}: not a readable .xlsx workbook ({err})") from err
+    except zipfile.BadZipFile as err:
+        raise PeerreadyError(
+            f"{path}: not a readable .xlsx workbook: the file is damaged or incomplete (an .xlsx "
+            "file is a zip archive, and this one is not whole); download or save it again. If "
+            "it is really a CSV file, rename it to end in .csv"
+        ) from err
+    except (OSError, KeyError, ValueError, TypeError) as err:
+        raise PeerreadyError(
+            f"{path}: not a readable .xlsx workbook: parts of it are missing or damaged; open "
+            "it in Excel and save it again as .xlsx, or save it as 'CSV UTF-8'"
+        ) from err
     notes: list[Problem] = []
     try:
         sheets = book.worksheets
@@ -275,6 +285,15 @@ def _read_csv(path: Path, delimiter: str | None, encoding: str | None) -> Sheet:
     return Sheet(str(path), rows, notes)
 
 
+def short_slug(name: str, width: int = 40) -> str:
+    """A file name as a slug of at most ``width`` characters, cut at a word boundary."""
+    slug = slugify(name, set())
+    if len(slug) > width:
+        cut = slug[: width + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:width]
+    return slug.strip("-") or "export"
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of responses: its position, the header a map names it by, and its wording.
@@ -318,6 +337,12 @@ class Hints:
     personal: frozenset[int] = frozenset()
     #: Whether the platform writes dates day first (None: unknown, decided from the data).
     day_first: bool | None = None
+    #: The number the platform gives a question's first choice in a numeric export (1 for
+    #: Qualtrics recodes and Google Forms linear scales); None when unknown (a plain sheet).
+    numbering: int | None = None
+    #: Whether numbers past a scale's last choice can stand for "don't know" or "not
+    #: applicable" (Qualtrics matrices add them as extra choices; a linear scale cannot).
+    extra_codes: bool = True
 
 
 @dataclass
@@ -334,6 +359,15 @@ class Table:
     #: Data rows that are not respondents (a survey preview) and why; reported, never imported.
     skipped: dict[int, str] = field(default_factory=dict)
     hints: Hints = field(default_factory=Hints)
+    #: Rows the platform marks as not finished (a Qualtrics response closed part-way, an
+    #: incomplete REDCap record) and why: imported as far as they go, with a warning.
+    unfinished: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def source_slug(self) -> str:
+        """The file's name as a slug, carried in answer file names and default respondent ids
+        so that two exports written to one folder never collide."""
+        return short_slug(Path(self.path).stem)
 
     @property
     def headers(self) -> list[str]:
