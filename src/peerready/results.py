@@ -54,7 +54,11 @@ class TeamRecord(TeamScore):
 
 
 class RoundReport(ScoreReport):
-    """``ScoreReport`` for one round, with its teams' records and the rounds compared.
+    """The scores of one survey round, as ``score --format json`` and ``report`` write them
+    (scores.json): every team's published scores with its history, change since the baseline,
+    plan and participation.
+
+    A ``ScoreReport`` with ``TeamRecord`` teams and the rounds compared.
 
     ``round`` is this round, ``rounds`` every round in the history (oldest first), ``as_of`` the
     date plans are judged against (this round's date).
