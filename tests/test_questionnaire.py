@@ -640,7 +640,7 @@ def test_options_by_position_on_any_scale(tmp_path: Path) -> None:
 def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
     from peerready.errors import PeerreadyError
 
-    with pytest.raises(PeerreadyError, match=r"expected one of peer-worker \(Peer worker\)"):
+    with pytest.raises(PeerreadyError, match=r"The roles are peer-worker \(Peer worker\)"):
         scripted(tmp_path, [], role="boss")
 
 

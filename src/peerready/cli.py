@@ -457,8 +457,11 @@ def template(
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if role is not None and role not in rub.role_ids:
-        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    if role is not None:
+        from .responses import role_id
+
+        with user_errors():
+            role = role_id(rub, role)
     blank = blank_answer_file(team=team, role=role, organisation=organisation)
     text = render_answer_file(rub, blank)
     if out is None:
@@ -1142,8 +1145,11 @@ def form(
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if role is not None and role not in rub.role_ids:
-        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    if role is not None:
+        from .responses import role_id
+
+        with user_errors():
+            role = role_id(rub, role)
     text = render_form(rub, team=team, role=role, organisation=organisation)
     with user_errors():
         write_atomic(out, text)
