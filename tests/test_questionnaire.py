@@ -535,6 +535,9 @@ def test_second_rubric_through_a_pty_with_no_flags(tmp_path: Path) -> None:
     text = file.read_text()
     assert "pilot-site: not-sure" in text and "welcome.left-out: dont-know" in text
     assert "Results for Pilot Ward" in session.transcript
+    # The closing hint scores colleagues' files with the same rubric.
+    squeezed = "".join(plain(session.transcript).split())  # wrapped lines joined
+    assert f"peerreadyreportFOLDER-r{SECOND}--outreports/" in squeezed
     for word in DEFAULT_ONLY:
         assert word not in session.transcript, word
 

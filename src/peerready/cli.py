@@ -8,6 +8,7 @@ Names imported only for type checking are quoted.
 """
 
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -1120,9 +1121,10 @@ def assess(
                 f"{escape(scores.teams[0].team)} to {escape(str(report_dir))} (open "
                 f"{escape(str(report_dir / 'index.html'))})."
             )
+        chosen = "" if rubric == "default" else f" -r {shlex.quote(str(rubric))}"
         footer.append(
             f"Your answers are in {escape(str(file))}. Colleagues' files for the same team "
-            "can be scored together with: peerready report FOLDER --out reports/"
+            f"can be scored together with: peerready report FOLDER{escape(chosen)} --out reports/"
         )
         # The results fit the screen, so the overall level is still there at the end.
         print_team_summary(console, rub, scores, footer=footer)

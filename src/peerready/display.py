@@ -424,7 +424,7 @@ def _first_actions(actions: list[MergedAction], count: int) -> list[RenderableTy
         return ["", "No actions were triggered."]
     heading = "What to do first"
     if count < len(actions):
-        heading += f" ({count} of {len(actions)}; the report lists all {len(actions)})"
+        heading += f" ({count} of {len(actions)}; a report lists all {len(actions)})"
     return ["", f"[bold]{heading}[/bold]", _actions_grid(actions[:count], priority=False)]
 
 
