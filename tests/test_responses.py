@@ -62,14 +62,14 @@ BAD = [
         "value off the scale",
         "job-description: 3",
         "job-description: 9",
-        "9 is not on the 'extent' scale; expected one of 0 (Not at all)",
+        "9 is not one of this question's answers; expected one of 0 (Not at all)",
         "job-description: 9",
     ),
     (
         "label off the scale",
         "distinct-tasks: Agree",
         "distinct-tasks: Sort of",
-        "'Sort of' is not on the 'agreement' scale",
+        "'Sort of' is not one of this question's answers",
         "distinct-tasks: Sort of",
     ),
     (
@@ -106,7 +106,7 @@ BAD = [
         "boolean answer",
         "job-description: 3",
         "job-description: yes",
-        "is not on the 'extent' scale",
+        "is not one of this question's answers",
         "job-description: yes",
     ),
     (

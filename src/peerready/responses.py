@@ -306,8 +306,8 @@ class Checker:
                 findings.append(
                     (
                         ("answers", item_id),
-                        f"{_shown(given)} is not on the {scale.id!r} scale; expected one of "
-                        f"{', '.join(scale.allowed())}",
+                        f"{_shown(given)} is not one of this question's answers; expected one "
+                        f"of {', '.join(scale.allowed())}, or the label of one",
                         "error",
                     )
                 )
