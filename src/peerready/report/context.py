@@ -23,12 +23,19 @@ from ..scoring import (
     DomainBaseline,
     DomainScore,
     OrganisationScore,
+    OverallBaseline,
     PlannedAction,
     RoleGap,
     ScoreReport,
     TeamScore,
 )
-from ..wording import item_score_text, level_score_text, score_text
+from ..wording import (
+    difference_text,
+    difference_texts,
+    item_score_text,
+    level_score_text,
+    score_text,
+)
 from .charts import Chart, ChartRow, band_css, domain_chart
 from .words import (
     METHOD,
@@ -36,12 +43,12 @@ from .words import (
     agreement_words,
     bands_legend,
     chance_short,
+    change_figures,
     change_short,
     change_words,
     coverage_words,
     crossed_edges,
     provisional_words,
-    signed,
 )
 
 #: How many priorities the one-page summary shows.
@@ -356,17 +363,40 @@ def _dates(assessed: tuple[str, str] | None, missing: str = "not given") -> str:
     return first if first == last else f"{first} to {last}"
 
 
+def _gap_figures(gap: RoleGap) -> tuple[str, str, str]:
+    """A role gap's two scores and the gap as shown: the gap is always the difference of the
+    scores shown (one decimal for all three where whole numbers would disagree)."""
+    high, low, decimal = difference_texts(
+        gap.high.score,
+        gap.low.score,
+        gap.gap,
+        score_text(gap.high.score),
+        score_text(gap.low.score),
+    )
+    return high, low, difference_text(gap.gap, decimal)
+
+
 def _gap_line(rubric: Rubric, gap: RoleGap, where: str, domain: str) -> GapLine:
     """A role gap in words, for team and organisation sections alike."""
+    high, low, apart = _gap_figures(gap)
     return GapLine(
         where=where,
         domain=domain,
         high=rubric.role_label(gap.high.role),
         low=rubric.role_label(gap.low.role),
-        high_score=f"{gap.high.score:.0f}",
-        low_score=f"{gap.low.score:.0f}",
-        gap=f"{gap.gap:.0f}",
+        high_score=high,
+        low_score=low,
+        gap=apart,
     )
+
+
+def _figures(
+    rubric: Rubric, score: float | None, change: DomainBaseline | OverallBaseline | None
+) -> tuple[str, str, str]:
+    """A score now, at the baseline and the change, as every part of a report shows them."""
+    if change is None:
+        return level_score_text(rubric, score), "—", ""
+    return change_figures(rubric, score, change.score, change.change)
 
 
 def glossary(rubric: Rubric, report_settings: Mapping[str, float]) -> list[tuple[str, str]]:
@@ -412,14 +442,17 @@ def glossary(rubric: Rubric, report_settings: Mapping[str, float]) -> list[tuple
 # --- domains ------------------------------------------------------------------------------------
 
 
-def _change_view(rubric: Rubric, change: DomainBaseline | None, date: str) -> ChangeView | None:
+def _change_view(
+    rubric: Rubric, score: float | None, change: DomainBaseline | None, date: str
+) -> ChangeView | None:
     if change is None:
         return None
+    _, before, delta = _figures(rubric, score, change)
     return ChangeView(
-        before=level_score_text(rubric, change.score) if change.score is not None else "—",
+        before=before,
         before_label=change.label,
-        delta=signed(change.change) if change.change is not None else "",
-        words=change_words(change, date),
+        delta=delta,
+        words=change_words(change, date, delta),
         short=chance_short(change),
     )
 
@@ -448,10 +481,10 @@ def _questions(
         gap = gaps.get(key)
         roles = ""
         if gap is not None:
+            high, low, apart = _gap_figures(gap)
             roles = (
-                f"{rubric.role_label(gap.high.role)} {gap.high.score:.0f}, "
-                f"{rubric.role_label(gap.low.role)} {gap.low.score:.0f} "
-                f"({gap.gap:.0f} apart)"
+                f"{rubric.role_label(gap.high.role)} {high}, "
+                f"{rubric.role_label(gap.low.role)} {low} ({apart} apart)"
             )
         level = "" if score.score is None else rubric.band_for(score.score).label
         if score.asked is None or score.scored is None:
@@ -479,14 +512,20 @@ def _questions(
     return rows
 
 
-def _to_top(rubric: Rubric, score: float | None) -> str:
-    """What the top level would take, for one domain."""
+def _to_top(rubric: Rubric, score: float | None, shown: str) -> str:
+    """What the top level would take, for one domain whose score is shown as ``shown``: the
+    points to go are the difference of the figures shown, or given from the exact score."""
     top = max(rubric.bands, key=lambda b: b.min)
     if score is None:
         return ""
     if score >= top.min:
         return f"At the top level, {top.label} ({top.min:g} or more)."
-    return f"{top.label} needs {top.min:g} or more: {top.min - score:.0f} points to go."
+    _, exact, decimal = difference_texts(top.min, score, top.min - score, f"{top.min:g}", shown)
+    to_go = difference_text(top.min - score, decimal)
+    points = f"{to_go} point{'' if to_go == '1' else 's'} to go"
+    if decimal and exact != shown:
+        points += f" from {exact}"
+    return f"{top.label} needs {top.min:g} or more: {points}."
 
 
 def _domain_view(
@@ -515,11 +554,12 @@ def _domain_view(
         )
     domain_gap = next((g for g in result.role_gaps if g.item is None), None)
     questions = _questions(rubric, result, threshold, context)
+    shown, _, _ = _figures(rubric, result.score, change)
     return DomainView(
         id=result.id,
         title=result.title,
         score=result.score,
-        score_text=level_score_text(rubric, result.score),
+        score_text=shown,
         level=result.level,
         label=result.label,
         css=_css(rubric, result.level),
@@ -545,8 +585,8 @@ def _domain_view(
             else None
         ),
         warnings=warnings,
-        change=_change_view(rubric, change, baseline_date),
-        to_top=_to_top(rubric, result.score),
+        change=_change_view(rubric, result.score, change, baseline_date),
+        to_top=_to_top(rubric, result.score, shown),
     )
 
 
@@ -812,9 +852,10 @@ def _chart_text(rubric: Rubric, team: TeamScore) -> str:
     parts = []
     base = {d.id: d for d in team.baseline.domains} if team.baseline else {}
     for d in team.domains:
-        part = f"{d.title} {level_score_text(rubric, d.score)} ({d.label})"
+        now, before, _ = _figures(rubric, d.score, base.get(d.id))
+        part = f"{d.title} {now} ({d.label})"
         if d.id in base and base[d.id].score is not None:
-            part += f", {level_score_text(rubric, base[d.id].score)} at the baseline"
+            part += f", {before} at the baseline"
         parts.append(part)
     return (
         f"Bar chart of domain scores out of 100, with the levels marked ({legend}): "
@@ -843,7 +884,7 @@ def _summary(
                 ChartRow(
                     d.title,
                     d.score,
-                    level_score_text(rubric, d.score),
+                    _figures(rubric, d.score, base.get(d.id))[0],
                     d.label,
                     base[d.id].score if d.id in base else None,
                 )
@@ -866,21 +907,20 @@ def _summary(
     if team.baseline is not None:
         for d in team.domains:
             if d.id in base:
-                was_text = level_score_text(rubric, base[d.id].score)
-                now_text = level_score_text(rubric, d.score)
-                changes.append((d.title, change_short(base[d.id], now_text, was_text)))
+                now_text, was_text, delta = _figures(rubric, d.score, base[d.id])
+                changes.append((d.title, change_short(base[d.id], now_text, was_text, delta)))
         was = team.baseline.overall
         if was.change is not None:
+            now_text, was_text, delta = _figures(rubric, overall.score, was)
             overall_change = (
-                f"Overall {level_score_text(rubric, was.score)} ({was.label}) then, "
-                f"{level_score_text(rubric, overall.score)} ({overall.label}) now: "
-                f"{signed(was.change)} points."
+                f"Overall {was_text} ({was.label}) then, {now_text} ({overall.label}) now: "
+                f"{delta} points."
             )
         respondents = team.baseline.respondents
         note = f"{respondents} people answered then." if respondents is not None else ""
     return Summary(
         level=overall.label,
-        score=level_score_text(rubric, overall.score),
+        score=_figures(rubric, overall.score, team.baseline.overall if team.baseline else None)[0],
         css=_css(rubric, overall.level),
         provisional=overall.provisional and overall.score is not None,
         reason=overall_reason(rubric, team),
@@ -899,7 +939,7 @@ def _summary(
         caveats=_caveats(rubric, team, min_group),
         ready=_ready(rubric, team),
         scores_line="; ".join(
-            f"{d.title} {level_score_text(rubric, d.score)} ({d.label}"
+            f"{d.title} {_figures(rubric, d.score, base.get(d.id))[0]} ({d.label}"
             + (", provisional" if d.provisional and d.score is not None else "")
             + ")"
             for d in team.domains
@@ -997,7 +1037,7 @@ def build_team_context(
             )
             for c in team.context_disagreements
         ],
-        overall_score=level_score_text(rubric, overall.score),
+        overall_score=summary.score,
         overall_label=overall.label,
         overall_css=_css(rubric, overall.level),
         overall_provisional=overall.provisional and overall.score is not None,
@@ -1060,13 +1100,14 @@ def _heat_cell(
             return HeatCell("not-applicable", "", "Does not apply", "heat-na", False, "", "")
         return HeatCell("no-data", "", "Not enough answers", "heat-none", False, "", "")
     text = since = ""
+    shown, _, delta = _figures(rubric, domain.score, change)
     if change is not None and change.change is not None:
-        text, since = signed(change.change), f"since {date}"
+        text, since = delta, f"since {date}"
     elif change is not None:
         text = "no earlier score"
     return HeatCell(
         kind="score",
-        score=level_score_text(rubric, domain.score),
+        score=shown,
         label=domain.label,
         css=_css(rubric, domain.level, "heat"),
         provisional=domain.provisional,
@@ -1091,11 +1132,13 @@ def _overall_cell(rubric: Rubric, team: TeamScore, date: str) -> HeatCell:
             "",
         )
     change = since = ""
-    if team.baseline is not None and team.baseline.overall.change is not None:
-        change, since = signed(team.baseline.overall.change), f"since {date}"
+    was = team.baseline.overall if team.baseline is not None else None
+    shown, _, delta = _figures(rubric, overall.score, was)
+    if was is not None and was.change is not None:
+        change, since = delta, f"since {date}"
     return HeatCell(
         kind="score",
-        score=level_score_text(rubric, overall.score),
+        score=shown,
         label=overall.label,
         css=_css(rubric, overall.level, "heat"),
         provisional=overall.provisional,

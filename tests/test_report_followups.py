@@ -1,0 +1,140 @@
+"""Report follow-ups: nothing shown beside a number may contradict it, hidden teams say so
+plainly, and every label a reader sees is in words (never an id or an empty cell).
+
+Built from the committed example scores (``examples/reports/scores.json``) with one field changed
+at a time, so each test checks one kind of problem wherever the report shows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from peerready.report import build_team_context, render
+from peerready.rubric import load_rubric
+from peerready.scoring import RoleGap, RoleScore, ScoreReport, TeamScore
+from peerready.wording import difference_texts, signed_text
+
+from .test_report import REPORTS
+
+RUBRIC = load_rubric()
+SCORES = ScoreReport.model_validate_json((REPORTS / "scores.json").read_bytes())
+
+
+def ward7() -> TeamScore:
+    return next(t for t in SCORES.teams if t.team.startswith("Ward 7"))
+
+
+def pages(team: TeamScore, **options: object) -> str:
+    """The team's report in Markdown and HTML (tags removed), one after the other."""
+    context = build_team_context(
+        RUBRIC, team, slug="t", min_group=SCORES.settings.min_group, gap_threshold=20.0,
+        compared=team.baseline is not None, **options,  # type: ignore[arg-type]
+    )  # fmt: skip
+    html = re.sub(
+        r"<style.*?</style>|<svg.*?</svg>", " ", render("team.j2.html", context), flags=re.S
+    )
+    text = re.sub(r"<[^>]+>", " ", html)
+    return render("team.j2.md", context) + "\n" + " ".join(text.split())
+
+
+def number(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+# --- 1. rounding never contradicts what is shown beside it ----------------------------------------
+
+
+def test_a_change_that_is_not_zero_never_reads_zero() -> None:
+    assert signed_text(-0.2) == "−0.2" and signed_text(0.4) == "+0.4"
+    assert signed_text(0.0) == "0" and signed_text(13.4) == "+13" and signed_text(-5.6) == "−6"
+
+
+def test_change_since_baseline_equals_the_difference_of_the_scores_shown() -> None:
+    team = ward7()
+    assert team.baseline is not None
+    domain = team.domains[0]
+    # 45.0 at the baseline, 44.8 now: Developing → Not yet ready. Never "−0" or "0".
+    moved = domain.model_copy(
+        update={"score": 44.8, "level": "not-ready", "label": "Not yet ready"}
+    )
+    was = next(d for d in team.baseline.domains if d.id == domain.id)
+    was = was.model_copy(update={"score": 45.0, "level": "developing", "label": "Developing",
+                                 "change": -0.2})  # fmt: skip
+    baseline = team.baseline.model_copy(
+        update={"domains": [was if d.id == domain.id else d for d in team.baseline.domains]}
+    )
+    team = team.model_copy(update={"domains": [moved, *team.domains[1:]], "baseline": baseline})
+    text = pages(team)
+    assert "−0.2 (was 45.0)" in text  # the domain table's "since the baseline" column
+    assert "45.0 → 44.8 (−0.2)" in text  # the summary
+    assert "down 0.2 points" in text
+    assert not re.search(r"[−-]0\b(?!\.)", text)
+
+
+def test_whole_numbers_are_kept_only_where_they_add_up() -> None:
+    # 45.4 then 46.6 now: shown 45 and 47, the change (1.2) would read +1.
+    assert difference_texts(46.6, 45.4, 1.2, "47", "45") == ("46.6", "45.4", True)
+    assert difference_texts(47.0, 45.0, 2.0, "47", "45") == ("47", "45", False)
+
+
+def test_role_gap_equals_the_difference_of_the_role_scores_shown() -> None:
+    team = ward7()
+    domain = next(d for d in team.domains if d.role_gaps)
+    gap = RoleGap(
+        item=domain.role_gaps[0].item,
+        high=RoleScore(role="clinician", respondents=5, score=62.5),
+        low=RoleScore(role="manager", respondents=5, score=37.5),
+        gap=25.0,
+    )
+    changed = domain.model_copy(update={"role_gaps": [gap]})
+    team = team.model_copy(
+        update={"domains": [changed if d.id == domain.id else d for d in team.domains]}
+    )
+    text = pages(team)
+    found = re.findall(r"Clinician or practitioner ([\d.]+), Manager ([\d.]+)[;(] ?([\d.]+)", text)
+    assert found
+    for high, low, apart in found:
+        assert abs(float(high) - float(low) - float(apart)) < 1e-9, (high, low, apart)
+
+
+def test_stage_gate_score_keeps_its_decimal_when_rounding_would_meet_the_gate() -> None:
+    team = ward7()
+    assert team.next_stage is not None and team.next_stage.conditions
+    first = team.next_stage.conditions[0]
+    near = first.model_copy(update={"score": first.met_at - 0.4, "status": "not-met"})
+    stage = team.next_stage.model_copy(
+        update={"conditions": [near, *team.next_stage.conditions[1:]]}
+    )
+    context = build_team_context(
+        RUBRIC, team.model_copy(update={"next_stage": stage}), slug="t", min_group=3,
+        gap_threshold=20.0,
+    )  # fmt: skip
+    assert context.next_stage is not None
+    check = context.next_stage.checks[0]
+    assert check.status_label == "not met" and check.score == f"{first.met_at - 0.4:.1f}"
+
+
+def test_interval_bounds_keep_their_decimal_where_rounding_crosses_a_band_edge() -> None:
+    team = ward7()
+    domain = team.domains[0].model_copy(update={"interval": (44.8, 62.3)})
+    context = build_team_context(
+        RUBRIC, team.model_copy(update={"domains": [domain, *team.domains[1:]]}), slug="t",
+        min_group=3, gap_threshold=20.0,
+    )  # fmt: skip
+    assert context.domains[0].interval == "44.8 to 62"
+
+
+def test_points_to_go_add_up_with_the_score_shown() -> None:
+    team = ward7()
+    domain = team.domains[0].model_copy(
+        update={"score": 69.6, "level": "developing", "label": "Developing"}
+    )
+    context = build_team_context(
+        RUBRIC, team.model_copy(update={"domains": [domain, *team.domains[1:]]}), slug="t",
+        min_group=3, gap_threshold=20.0,
+    )  # fmt: skip
+    view = context.domains[0]
+    to_go = re.search(r"([\d.]+) points? to go(?: from ([\d.]+))?", view.to_top)
+    assert to_go is not None, view.to_top
+    start = float(to_go.group(2) or view.score_text)
+    assert abs(start + float(to_go.group(1)) - 70) < 1e-9, view.to_top
