@@ -7,14 +7,19 @@ at a time, so each test checks one kind of problem wherever the report shows it.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+from pathlib import Path
 
+from typer.testing import CliRunner
+
+from peerready.cli import app
 from peerready.report import build_team_context, render
 from peerready.rubric import load_rubric
 from peerready.scoring import RoleGap, RoleScore, ScoreReport, TeamScore
 from peerready.wording import difference_texts, signed_text
 
-from .test_report import REPORTS
+from .test_report import REPORTS, answer
 
 RUBRIC = load_rubric()
 SCORES = ScoreReport.model_validate_json((REPORTS / "scores.json").read_bytes())
@@ -138,3 +143,44 @@ def test_points_to_go_add_up_with_the_score_shown() -> None:
     assert to_go is not None, view.to_top
     start = float(to_go.group(2) or view.score_text)
     assert abs(start + float(to_go.group(1)) - 70) < 1e-9, view.to_top
+
+
+# --- 2. a hidden small team says plainly that nothing is shown, and how to show it ---------------
+
+
+def test_hidden_small_team_says_nothing_is_shown_and_how_to_show_it(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for n in range(2):
+        (folder / f"s{n}.yaml").write_text(
+            answer("Two People", n, "clinician", 2, organisation="O")
+        )
+    for n in range(4):
+        (folder / f"b{n}.yaml").write_text(
+            answer("Big Team", n + 10, "clinician", 3, organisation="O")
+        )
+    out, summary = tmp_path / "out", tmp_path / "summary"
+    assert runner.invoke(app, ["report", str(folder), "--out", str(out)]).exit_code == 0
+    result = runner.invoke(
+        app, ["report", str(folder), "--out", str(summary), "-f", "summary", "-f", "both"]
+    )
+    assert result.exit_code == 0, result.output
+    files = [out / "two-people.md", out / "two-people.html", *summary.glob("two-people*")]
+    zeros = [
+        "Respondents: 0", "Respondents 0", "from 0", "0%", "No actions were", "Who answered: .",
+        "Not enough answers to give an overall level", "out of 100",
+    ]  # fmt: skip
+    for file in files:
+        page = re.sub(r"<style.*?</style>", " ", file.read_text(encoding="utf-8"), flags=re.S)
+        text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+        text = html_lib.unescape(text.replace("*", ""))
+        assert "Fewer than 3 people answered for this team, so nothing is shown" in text, file
+        assert "agree it with the team" in text and "--show-small-teams" in text, file
+        assert not [z for z in zeros if z in text], (file.name, [z for z in zeros if z in text])
+    for index in (out / "index.md", out / "index.html"):
+        text = html_lib.unescape(index.read_text(encoding="utf-8"))
+        row = next(line for line in text.splitlines() if "Two People" in line)
+        assert "Fewer than 3 people answered for this team, so nothing is shown" in row
+        assert "--show-small-teams" in row

@@ -257,6 +257,10 @@ class TeamReport:
     gap_threshold: float
     band_css: str
     version: str
+    #: A small team whose results are hidden: the report says so and shows nothing else.
+    hidden: bool = False
+    hidden_note: str = ""
+    respondents_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -289,6 +293,7 @@ class PortfolioRow:
     overall: HeatCell
     weakest: str
     cells: list[HeatCell]
+    hidden_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -682,14 +687,19 @@ def _next_stage_view(rubric: Rubric, team: TeamScore) -> NextStageView | None:
 # --- the summary --------------------------------------------------------------------------------
 
 
+def hidden_team_note(min_group: int) -> str:
+    """Why a small team's results are not shown, and how to show them, in plain words."""
+    return (
+        f"Fewer than {min_group} people answered for this team, so nothing is shown: with so "
+        "few, each of them could work out the others' answers from the team's results. To show "
+        "them, first agree it with the team, then run the report again with --show-small-teams."
+    )
+
+
 def _privacy_note(team: TeamScore, min_group: int) -> str | None:
     """What is hidden in a team's report to keep people anonymous, in words."""
     if team.visibility == "small-team-hidden":
-        return (
-            f"Fewer than {min_group} people answered for this team, so each could work out the "
-            "others' answers from the team's scores: no scores are shown. To show them anyway "
-            "(for example when the team has agreed), run the report with --show-small-teams."
-        )
+        return hidden_team_note(min_group)
     if team.visibility == "small-team-shown":
         return (
             f"Fewer than {min_group} people answered for this team: each of them can work out "
@@ -1012,12 +1022,13 @@ def build_team_context(
         rubric, team, actions, min_group=min_group, threshold=gap_threshold, agreed=agreed
     )
     comments = [(c.item, c.text) for c in team.comments] if include_comments else []
+    hidden = team.visibility == "small-team-hidden"
     return TeamReport(
         title=f"{rubric.title}: {team.team}",
         team=team.team,
         slug=slug,
         organisation=team.organisation,
-        dates=_dates(team.assessed),
+        dates=_dates(team.assessed, "not shown" if hidden else "not given"),
         questionnaire=f"{rubric.title}, version {rubric.version}",
         respondents=team.respondents or 0,
         roles=roles,
@@ -1074,6 +1085,13 @@ def build_team_context(
         gap_threshold=gap_threshold,
         band_css=band_css(rubric),
         version=__version__,
+        hidden=hidden,
+        hidden_note=hidden_team_note(min_group) if hidden else "",
+        respondents_text=(
+            f"fewer than {min_group} (the number is not shown)"
+            if hidden or team.respondents is None
+            else str(team.respondents)
+        ),
     )
 
 
@@ -1242,12 +1260,13 @@ def build_portfolio_context(
             baseline = (
                 f"Baseline {date}" if team.baseline is not None else "Not in the earlier round"
             )
+        hidden = team.visibility == "small-team-hidden"
         rows.append(
             PortfolioRow(
                 team=team.team,
                 organisation=team.organisation or "",
                 link=f"{slugs[team.team]}{link_suffix}.{extension}",
-                dates=_dates(team.assessed),
+                dates=_dates(team.assessed, "not shown" if hidden else "not given"),
                 respondents=(
                     "fewer than " + str(report.settings.min_group)
                     if team.respondents is None
@@ -1267,6 +1286,7 @@ def build_portfolio_context(
                     )
                     for d in rubric.domains
                 ],
+                hidden_note=hidden_team_note(report.settings.min_group) if hidden else "",
             )
         )
     baseline = ""
