@@ -184,3 +184,38 @@ def test_hidden_small_team_says_nothing_is_shown_and_how_to_show_it(
         row = next(line for line in text.splitlines() if "Two People" in line)
         assert "Fewer than 3 people answered for this team, so nothing is shown" in row
         assert "--show-small-teams" in row
+
+
+# --- 3. the portfolio counts unreadable files and warnings, and never repeats their messages ----
+
+
+def test_portfolio_counts_unreadable_files_without_their_messages(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.yaml").write_text(answer("Team Q", n, "clinician", 3, organisation="O"))
+    # One person's answer of 9 on a 1-5 scale: the message would show what they answered.
+    bad = answer("Team Q", 9, "manager", 3, organisation="O")
+    line = next(x for x in bad.splitlines() if x.startswith("  expectations."))
+    (folder / "bad.yaml").write_text(bad.replace(line, line.rsplit(":", 1)[0] + ": 9"))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(folder), "--out", str(out)])
+    assert result.exit_code == 1
+    for name in ("index.md", "index.html"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "is not on the" not in text and "bad.yaml" not in text
+        assert "1 answer file could not be read and was left out; 0 warnings" in text
+        assert "peerready validate" in text
+
+
+def test_markdown_portfolio_has_the_organisation_column() -> None:
+    index = (REPORTS / "index.md").read_text(encoding="utf-8")
+    header = next(line for line in index.splitlines() if line.startswith("| Team |"))
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert columns[:3] == ["Team", "Organisation", "Overall"]
+    rows = [line for line in index.splitlines() if line.startswith("| [")]
+    for team in SCORES.teams:
+        row = next(r for r in rows if r.startswith(f"| [{team.team}]"))
+        assert [c.strip() for c in row.strip("|").split("|")][1] == (team.organisation or "")

@@ -15,7 +15,7 @@ from typing import Literal
 
 from .. import __version__
 from ..evidence import cite_lines, source_labels
-from ..glance import join_words, merge_actions, overall_reason, provisional_note
+from ..glance import counted, join_words, merge_actions, overall_reason, provisional_note
 from ..outputs import slugify
 from ..rubric import Rubric, item_key
 from ..scoring import (
@@ -318,7 +318,8 @@ class Portfolio:
     band_css: str
     version: str
     extension: str
-    errors_list: list[str] = field(default_factory=list)
+    files_note: str = ""
+    has_organisations: bool = False
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -1323,8 +1324,32 @@ def build_portfolio_context(
         band_css=band_css(rubric),
         version=__version__,
         extension=extension,
-        errors_list=[
-            f"{e.file}:{e.line}: {e.message}" if e.line else f"{e.file}: {e.message}"
-            for e in report.errors[:50]
-        ],
+        files_note=files_note(report),
+        has_organisations=any(t.organisation for t in report.teams),
+    )
+
+
+def files_note(report: ScoreReport) -> str:
+    """How the answer files went, in counts only.
+
+    The messages themselves stay out of the portfolio: one such as "9 is not on the scale" can
+    show what one person answered. ``peerready validate`` lists them for whoever runs it.
+    """
+    unread = len({e.file for e in report.errors})
+    warnings = len(report.warnings)
+    if not unread and not warnings:
+        return "Every answer file was read, with no warnings."
+    parts = []
+    if unread:
+        parts.append(
+            f"{counted(unread, 'answer file')} could not be read and "
+            f"{'was' if unread == 1 else 'were'} left out"
+        )
+    else:
+        parts.append("Every answer file was read")
+    parts.append(f"{counted(warnings, 'warning')} about the files read")
+    return (
+        "; ".join(parts) + ". The messages are not listed here, because one can show what a "
+        "person answered: to see them, run peerready validate on the same answer files (for "
+        "example: peerready validate answers/)."
     )
