@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from peerready.cli import app
 from peerready.report import build_team_context, render
 from peerready.rubric import load_rubric
-from peerready.scoring import RoleGap, RoleScore, ScoreReport, TeamScore
+from peerready.scoring import Comment, RoleGap, RoleScore, ScoreReport, TeamScore
 from peerready.wording import difference_texts, signed_text
 
 from .test_report import REPORTS, answer
@@ -219,3 +219,30 @@ def test_markdown_portfolio_has_the_organisation_column() -> None:
     for team in SCORES.teams:
         row = next(r for r in rows if r.startswith(f"| [{team.team}]"))
         assert [c.strip() for c in row.strip("|").split("|")][1] == (team.organisation or "")
+
+
+# --- 5. comments are labelled by their question's statement, never by an id ---------------------
+
+
+def test_comments_are_labelled_by_the_questions_positive_statement() -> None:
+    reverse = next(k for k, (_, i) in RUBRIC.items.items() if i.reverse and i.positive)
+    plain = next(k for k, (_, i) in RUBRIC.items.items() if not i.reverse)
+    team = ward7().model_copy(
+        update={
+            "comments": [
+                Comment(item=reverse, text="Support workers worry the posts replace theirs."),
+                Comment(item=plain, text="Draft exists but not shared."),
+                Comment(item="general", text="A general remark."),
+            ]
+        }
+    )
+    text = pages(team, include_comments=True)
+    comments = text.split("## Comments", 1)[1].split("##", 1)[0]
+    for comment in team.comments:
+        assert comment.item not in text or comment.item == "general"  # never a raw item id
+        if comment.item in RUBRIC.items:
+            item = RUBRIC.item(comment.item)
+            assert f"**{item.statement.rstrip('.')}**" in comments
+            if item.positive:
+                assert item.text.rstrip(".") not in comments  # the question as asked
+    assert "**General comment**: A general remark." in comments

@@ -980,6 +980,13 @@ def _keys_of(team: TeamScore, action: ActionView) -> list[str]:
 # --- a team -------------------------------------------------------------------------------------
 
 
+def _comment_label(rubric: Rubric, key: str) -> str:
+    """What a comment is about, in words: its question's (positive) statement, never an id."""
+    if key in rubric.items:
+        return rubric.item(key).statement.rstrip(".")
+    return "General comment" if key == "general" else "Comment"
+
+
 def build_team_context(
     rubric: Rubric,
     team: TeamScore,
@@ -1022,7 +1029,11 @@ def build_team_context(
     summary = _summary(
         rubric, team, actions, min_group=min_group, threshold=gap_threshold, agreed=agreed
     )
-    comments = [(c.item, c.text) for c in team.comments] if include_comments else []
+    comments = (
+        [(_comment_label(rubric, c.item), c.text) for c in team.comments]
+        if include_comments
+        else []
+    )
     hidden = team.visibility == "small-team-hidden"
     return TeamReport(
         title=f"{rubric.title}: {team.team}",
