@@ -246,3 +246,30 @@ def test_comments_are_labelled_by_the_questions_positive_statement() -> None:
             if item.positive:
                 assert item.text.rstrip(".") not in comments  # the question as asked
     assert "**General comment**: A general remark." in comments
+
+
+# --- 6. "few respondents" is worded wherever a provisional level's reason is ---------------------
+
+
+def test_few_respondents_reason_is_worded_everywhere() -> None:
+    team = ward7()
+    few = team.domains[1].model_copy(
+        update={
+            "provisional": True,
+            "provisional_reasons": ["few-respondents"],
+            "interval": None,
+            "respondents": 5,
+        }
+    )
+    overall = team.overall.model_copy(update={"provisional": True})
+    team = team.model_copy(
+        update={"domains": [team.domains[0], few, *team.domains[2:]], "overall": overall}
+    )
+    text = pages(team)
+    assert "few-respondents" not in text
+    reason = "only 5 people answered, too few to work out a likely range"
+    row = next(line for line in text.splitlines() if line.startswith(f"| {few.title} |"))
+    assert reason in row and "none: too few answered to work one out" in row
+    assert f"{few.title} ({reason}" in text  # the summary's caveat on the overall level
+    glossary = text.split("**Provisional:**", 1)[1].split("\n", 1)[0]
+    assert "too few people answered to work out a likely range" in glossary

@@ -413,7 +413,8 @@ def glossary(rubric: Rubric, report_settings: Mapping[str, float]) -> list[tuple
         (
             "Provisional",
             "The level could change with more answers: the likely range of the score spans a "
-            "boundary between levels, or only one person answered.",
+            "boundary between levels, or too few people answered to work out a likely range "
+            "(one person, or fewer than the report needs to publish a range).",
         ),
         (
             "Likely range",
@@ -518,6 +519,21 @@ def _questions(
     return rows
 
 
+def _interval_text(rubric: Rubric, result: DomainScore) -> str:
+    """A domain's likely range, its bounds keeping a decimal where rounding crosses a band
+    edge; where there is none, why not."""
+    if result.interval is not None:
+        low, high = result.interval
+        return f"{score_text(low, rubric.band_edges)} to {score_text(high, rubric.band_edges)}"
+    if result.score is None:
+        return "—"
+    if "one-respondent" in result.provisional_reasons:
+        return "none: one person answered"
+    if "few-respondents" in result.provisional_reasons:
+        return "none: too few answered to work one out"
+    return "—"
+
+
 def _to_top(rubric: Rubric, score: float | None, shown: str) -> str:
     """What the top level would take, for one domain whose score is shown as ``shown``: the
     points to go are the difference of the figures shown, or given from the exact score."""
@@ -571,12 +587,7 @@ def _domain_view(
         css=_css(rubric, result.level),
         provisional=result.provisional and result.score is not None,
         provisional_why=provisional_words(rubric, result),
-        interval=(
-            f"{score_text(result.interval[0], rubric.band_edges)} to "
-            f"{score_text(result.interval[1], rubric.band_edges)}"
-            if result.interval
-            else "—"
-        ),
+        interval=_interval_text(rubric, result),
         respondents="—" if result.respondents is None else str(result.respondents),
         coverage=coverage_words(result.coverage if result.score is not None else None),
         agreement=agreement_words(result.agreement) if result.score is not None else "",

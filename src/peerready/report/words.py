@@ -159,7 +159,8 @@ def provisional_words(rubric: Rubric, domain: DomainScore) -> str:
     if "one-respondent" in domain.provisional_reasons:
         return "it rests on one person's answers"
     if "few-respondents" in domain.provisional_reasons:
-        return "too few people answered to say how sure it is"
+        who = f"only {domain.respondents} people" if domain.respondents else "too few people"
+        return f"{who} answered, too few to work out a likely range, so it could change"
     if domain.interval is not None:
         low, high = domain.interval
         edges = crossed_edges(rubric, low, high) or rubric.band_edges
