@@ -273,3 +273,25 @@ def test_few_respondents_reason_is_worded_everywhere() -> None:
     assert f"{few.title} ({reason}" in text  # the summary's caveat on the overall level
     glossary = text.split("**Provisional:**", 1)[1].split("\n", 1)[0]
     assert "too few people answered to work out a likely range" in glossary
+
+
+# --- 7. an action on the rubric's own good practice says so where sources would be ---------------
+
+
+def test_product_basis_actions_say_so_in_the_evidence_column_and_at_a_glance() -> None:
+    team = ward7()
+    product = [a for a in team.actions if a.basis == "product" and not a.evidence]
+    assert product, "the example has no product-basis action to check"
+    first = product[0]
+    # Put it first, so it is also one of the summary's priorities.
+    team = team.model_copy(update={"actions": [first, *[a for a in team.actions if a != first]]})
+    context = build_team_context(RUBRIC, team, slug="t", min_group=3, gap_threshold=20.0)
+    basis = "Basis: good employment practice; not from Gillard & Holley 2014"
+    assert context.actions[0].basis == basis and context.summary.priorities[0].basis == basis
+    md = render("team.j2.md", context)
+    row = next(line for line in md.splitlines() if line.startswith("| 1 |"))
+    assert row.rstrip().endswith(f"| {basis} |")
+    glance = md.split("## At a glance", 1)[1].split("### Where the roles", 1)[0]
+    assert f"{basis}." in glance.split("\n2. ", 1)[0]
+    html = render("team.j2.html", context)
+    assert f"<li>{basis.replace('&', '&amp;')}</li></ul></td>" in html

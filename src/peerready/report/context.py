@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .. import __version__
-from ..evidence import cite_lines, source_labels
+from ..evidence import cite_lines, product_basis, source_labels
 from ..glance import counted, join_words, merge_actions, overall_reason, provisional_note
 from ..outputs import slugify
 from ..rubric import Rubric, item_key
@@ -171,6 +171,8 @@ class ActionView:
     agreed: bool = False
     due: str = ""
     status: str = ""
+    #: Shown instead of sources for an action on the rubric's own good practice.
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -623,6 +625,7 @@ def action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Actio
             evidence=cite_lines(rubric, a.evidence),
             kinds=[label.kind for label in source_labels(rubric, a.evidence)],
             reasons=a.reasons,
+            basis=product_basis(rubric) if a.basis == "product" and not a.evidence else "",
         )
         for a in merge_actions(rubric, actions)
     ]
