@@ -295,3 +295,30 @@ def test_product_basis_actions_say_so_in_the_evidence_column_and_at_a_glance() -
     assert f"{basis}." in glance.split("\n2. ", 1)[0]
     html = render("team.j2.html", context)
     assert f"<li>{basis.replace('&', '&amp;')}</li></ul></td>" in html
+
+
+# --- 8. each source's strength and doubts in the references list --------------------------------
+
+
+def test_references_list_gives_every_kind_a_strength_and_every_doubt() -> None:
+    from peerready.report import STRENGTH
+    from peerready.rubric import KIND_LABELS
+
+    assert set(KIND_LABELS) <= set(STRENGTH)  # "Strength: unknown." never again
+    assert STRENGTH["unknown"].startswith("type not known")
+    assert "without randomisation" not in STRENGTH["quantitative"]  # design not known
+    md = (REPORTS / "ward-7-acute-admissions.md").read_text(encoding="utf-8")
+    references = md.split("### The evidence and how strong it is", 1)[1].split("###", 1)[0]
+    assert "Strength: unknown." not in references
+    checked = []
+    for key, ref in RUBRIC.references.items():
+        line = next((x for x in references.splitlines() if f"— Study type: {ref.study_type}" in x
+                     and x.startswith(f"- {ref.citation(RUBRIC.source_cite)}")), None)  # fmt: skip
+        if line is None:
+            continue  # not cited in this report
+        if ref.match_confidence == "none":
+            checked.append(key)
+            assert "The cited work could not be identified." in line, key
+        elif ref.match_confidence in {"medium", "low"}:
+            assert "The match to the cited work is less certain." in line, key
+    assert checked, "no unidentified source in the report to check"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .. import __version__
-from ..evidence import cite_lines, product_basis, source_labels
+from ..evidence import cite_lines, product_basis, source_label, source_labels
 from ..glance import counted, join_words, merge_actions, overall_reason, provisional_note
 from ..outputs import slugify
 from ..rubric import Rubric, item_key
@@ -356,11 +356,7 @@ def citation(rubric: Rubric, key: str) -> Citation:
         study_type=ref.study_type,
         strength=STRENGTH.get(ref.kind, ref.kind),
         caveat=ref.caveat,
-        doubt=(
-            "The match to the work the article cites is less certain."
-            if ref.match_confidence in {"medium", "low"}
-            else None
-        ),
+        doubt=source_label(rubric, key).doubt,
     )
 
 

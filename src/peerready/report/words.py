@@ -25,7 +25,8 @@ STRENGTH: dict[str, str] = {
     "review": "literature review: summarises other studies, mostly qualitative",
     "trials-review": "review that includes randomised trials: summarises them, but is not a "
     "systematic review",
-    "quantitative": "quantitative study without randomisation: shows associations, not causes",
+    "quantitative": "quantitative study (its design is not known): measures, but on its own "
+    "cannot show that one thing causes another",
     "mixed-methods": "mixed-methods study without randomisation: combines measures and "
     "interviews; shows associations and explanations, not causes",
     "survey": "survey: describes views or conditions at one time; not a test of effect",
@@ -40,6 +41,7 @@ STRENGTH: dict[str, str] = {
     "guidance": "guidance: recommended practice, not a study",
     "policy": "policy document: states intent, not evidence of effect",
     "opinion": "argument or position paper: a view, not a study",
+    "unknown": "type not known: how strong it is cannot be said",
 }
 
 METHOD = [
