@@ -39,7 +39,7 @@ def pages(team: TeamScore, **options: object) -> str:
         r"<style.*?</style>|<svg.*?</svg>", " ", render("team.j2.html", context), flags=re.S
     )
     text = re.sub(r"<[^>]+>", " ", html)
-    return render("team.j2.md", context) + "\n" + " ".join(text.split())
+    return render("team.j2.md", context) + "\n" + html_lib.unescape(" ".join(text.split()))
 
 
 def number(text: str) -> float:
@@ -322,3 +322,20 @@ def test_references_list_gives_every_kind_a_strength_and_every_doubt() -> None:
         elif ref.match_confidence in {"medium", "low"}:
             assert "The match to the cited work is less certain." in line, key
     assert checked, "no unidentified source in the report to check"
+
+
+# --- 9. the rubric's note on its stage gates is shown with the checklist --------------------------
+
+
+def test_stage_note_is_shown_with_the_checklist() -> None:
+    assert RUBRIC.stages is not None and RUBRIC.stages.note
+    note = " ".join(RUBRIC.stages.note.split())
+    for team in SCORES.teams:
+        if team.next_stage is None:
+            continue
+        context = build_team_context(RUBRIC, team, slug="t", min_group=3, gap_threshold=20.0)
+        md = render("team.j2.md", context)
+        html = html_lib.unescape(re.sub(r"<[^>]+>", " ", render("team.j2.html", context)))
+        for page in (md, " ".join(html.split())):
+            stage = page.split("Before moving on to", 1)[-1].split("Conditions for this stage")[-1]
+            assert note in stage.split("Action plan", 1)[0], team.team

@@ -194,6 +194,8 @@ class NextStageView:
     heading: str
     intro: str
     checks: list[StageCheck]
+    #: The rubric's own note on its gates (``stages.note``), shown with the checklist.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -692,7 +694,9 @@ def _next_stage_view(rubric: Rubric, team: TeamScore) -> NextStageView | None:
                 ),
             )
         )
-    return NextStageView(heading=heading, intro=intro, checks=checks)
+    return NextStageView(
+        heading=heading, intro=intro, checks=checks, note=" ".join(rubric.stages.note.split())
+    )
 
 
 # --- the summary --------------------------------------------------------------------------------
