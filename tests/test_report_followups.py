@@ -339,3 +339,30 @@ def test_stage_note_is_shown_with_the_checklist() -> None:
         for page in (md, " ".join(html.split())):
             stage = page.split("Before moving on to", 1)[-1].split("Conditions for this stage")[-1]
             assert note in stage.split("Action plan", 1)[0], team.team
+
+
+# --- 10. the portfolio explains "held back" only when a team is held back -------------------------
+
+
+def test_held_back_legend_only_when_some_team_is_held_back() -> None:
+    from peerready.report import build_portfolio_context, team_slugs
+
+    def index(report: ScoreReport) -> list[str]:
+        context = build_portfolio_context(RUBRIC, report, team_slugs(report), extension="md")
+        html = render("index.j2.html", build_portfolio_context(
+            RUBRIC, report, team_slugs(report), extension="html"))  # fmt: skip
+        return [render("index.j2.md", context), html]
+
+    assert any(t.overall.held_back for t in SCORES.teams)
+    for page in index(SCORES):
+        assert "Held back</" in page or "*Held back*:" in page
+    none_held = SCORES.model_copy(
+        update={
+            "teams": [
+                t.model_copy(update={"overall": t.overall.model_copy(update={"held_back": False})})
+                for t in SCORES.teams
+            ]
+        }
+    )
+    for page in index(none_held):
+        assert "held back" not in page.lower()

@@ -324,6 +324,8 @@ class Portfolio:
     extension: str
     files_note: str = ""
     has_organisations: bool = False
+    #: Whether any team's overall level is held back (the legend explains it only then).
+    held_back: bool = False
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -1351,6 +1353,7 @@ def build_portfolio_context(
         extension=extension,
         files_note=files_note(report),
         has_organisations=any(t.organisation for t in report.teams),
+        held_back=any(row.overall.held_back for row in rows),
     )
 
 
