@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from peerready.baseline import standard_error, welch_interval, with_baseline
+from peerready.baseline import domain_change, estimate, with_baseline
 from peerready.report import write_reports
 from peerready.responses import load_responses
 from peerready.rubric import load_rubric
@@ -24,24 +24,28 @@ def domain(score: float | None, interval: tuple[float, float] | None, n: int | N
     )  # fmt: skip
 
 
-def test_welch_interval_exact_values() -> None:
-    # Before 50 (40–60, n=10): SE = 10 / t(9) = 10 / 2.26; after 60 (52–68, n=12): 8 / t(11).
-    before = standard_error(domain(50.0, (40.0, 60.0), 10))
-    after = standard_error(domain(60.0, (52.0, 68.0), 12))
-    assert before is not None and after is not None
-    assert round(before[0], 4) == round(10 / 2.26, 4) and before[1] == 10
-    assert round(after[0], 4) == round(8 / 2.23, 4)  # the table's nearest smaller df, 10
-    # Welch–Satterthwaite df = 18.26 → 18 → t = 2.13 (table entry 15); half-width 12.13.
-    assert welch_interval(10.0, before, after) == (-2.1, 22.1)
+def test_domain_change_exact_values() -> None:
+    # Before 50 (40–60, n=10): SE = 10 / t(9) = 10 / 2.26; after 60 (52–68, n=12): 8 / t(11),
+    # the table's nearest smaller df, 10: 8 / 2.23. Welch–Satterthwaite df = 18.26 → 18 → t = 2.13
+    # (table entry 15); half-width 12.13.
+    found = domain_change(domain(50.0, (40.0, 60.0), 10), domain(60.0, (52.0, 68.0), 12))
+    assert found is not None
+    assert found.change == 10.0 and found.change_interval == (-2.1, 22.1)
+    assert found.beyond_chance is False
 
 
 def test_clipped_ends_and_single_respondents() -> None:
     # An interval clipped at 100 keeps the half-width of its other end.
-    clipped = standard_error(domain(90.0, (80.0, 100.0), 5))
-    assert clipped is not None and round(clipped[0] * 2.78, 6) == 10.0
-    assert standard_error(domain(50.0, (0.0, 100.0), 3)) is None  # clipped at both ends
-    assert standard_error(domain(50.0, None, 1)) is None
-    assert standard_error(domain(None, None, None)) is None
+    clipped = estimate(domain(90.0, (80.0, 100.0), 5))
+    assert clipped is not None and clipped.se is not None and round(clipped.se * 2.78, 6) == 10.0
+    both = estimate(domain(50.0, (0.0, 100.0), 3))  # clipped at both ends
+    assert both is not None and both.se is None
+    single = estimate(domain(50.0, None, 1))
+    assert single is not None and single.se is None
+    assert estimate(domain(None, None, None)) is None
+    # Without a spread on either side the change is given, but not judged against chance.
+    found = domain_change(domain(50.0, None, 1), domain(60.0, (52.0, 68.0), 12))
+    assert found is not None and found.change == 10.0 and found.beyond_chance is None
 
 
 def scored(folder: Path, min_group: int = 3) -> ScoreReport:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections import defaultdict
+import random
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from peerready.disclosure import Candidate, publishable
+from peerready.participation import Headcount
+from peerready.plans import PlanEntry, PlanFile, PlanHeader, rubric_actions
 from peerready.responses import Answer, Response
+from peerready.results import build_results
+from peerready.rounds import Round
 from peerready.rubric import load_rubric
 from peerready.scoring import build_score_report, score_respondent
 
@@ -149,12 +155,12 @@ def response(team: str, org: str, role: str, n: int, answers: dict[str, Answer])
 
 
 @st.composite
-def portfolios(draw: st.DrawFn) -> tuple[list[Response], int]:
+def portfolios(draw: st.DrawFn, most_teams: int = 3) -> tuple[list[Response], int]:
     """Organisations of teams with role groups sized around the threshold."""
     k = draw(st.integers(2, 4))
     people: list[Response] = []
     for o in range(draw(st.integers(1, 2))):
-        for t in range(draw(st.integers(1, 3))):
+        for t in range(draw(st.integers(1, most_teams))):
             team = f"Team {o}{t}"
             sizes = {role: draw(st.integers(0, k + 2)) for role in ROLES}
             if not any(sizes.values()):
@@ -383,3 +389,259 @@ def test_reports_carry_no_number_that_scores_json_does_not(tmp_path: Path) -> No
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+# --- across rounds ------------------------------------------------------------------------------
+#
+# Two rounds of the same teams, the second with every role group resized by up to two people
+# (so groups cross the threshold both ways: 4 at the baseline next to 2 at the follow-up), a
+# headcount (sometimes everyone invited answered), and a plan for every team with every action
+# agreed, so that every follow-up number is published. Both rounds' JSON are public: the
+# baseline's own scores.json and the follow-up's, whose history, baseline_change, plan and
+# participation blocks repeat numbers from both rounds. The adversary files each number under
+# the round it describes and attacks each round with everything published about it.
+
+
+def random_answers(rng: random.Random) -> dict[str, Answer]:
+    """Answers drawn from a seeded generator (drawing each through hypothesis doubles the time)."""
+    answers = {}
+    for key in RUBRIC.items:
+        choice = rng.choice([*RUBRIC.scale_of(key).options, None])
+        answers[key] = Answer("unsure") if choice is None else Answer("scored", choice.value)
+    return answers
+
+
+@st.composite
+def two_rounds(
+    draw: st.DrawFn,
+) -> tuple[list[Response], list[Response], dict[str, dict[str, int]], int]:
+    """A portfolio, the same teams six months on, and how many were invited at follow-up."""
+    # Two teams per organisation at most: the single-round attack above covers larger ones, and
+    # the search grows fast with the number of teams.
+    people, k = draw(portfolios(most_teams=2))
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    sizes = Counter((p.team, p.role) for p in people)
+    teams = sorted({(p.team, p.organisation or "") for p in people})
+    later: list[Response] = []
+    invited: dict[str, dict[str, int]] = {}
+    for team, org in teams:
+        resized = {r: max(0, sizes[(team, r)] + draw(st.integers(-2, 2))) for r in ROLES}
+        if not any(resized.values()):
+            resized[ROLES[0]] = 1
+        # Mostly everyone invited answered: the case where "invited − responded" could tell.
+        invited[team] = {r: n + draw(st.sampled_from([0, 0, 0, 1])) for r, n in resized.items()}
+        for role, size in resized.items():
+            later += [response(team, org, role, n, random_answers(rng)) for n in range(size)]
+    return people, later, invited, k
+
+
+def every_action_agreed(team: str) -> PlanFile:
+    """A plan with every action the rubric could raise for the attacked items, all agreed."""
+    entries = []
+    for action in rubric_actions(RUBRIC).values():
+        if action.kind == "item" and not set(action.items) & set(ITEMS):
+            continue
+        entries.append(
+            PlanEntry(
+                id=action.id,
+                domain=action.domains[0],
+                also_in=list(action.domains[1:]),
+                agreed=True,
+            )
+        )
+    header = PlanHeader(rubric=RUBRIC.id, team=team)
+    return PlanFile(f"{team}.plan.yaml", header, entries, team)
+
+
+RoundFacts = dict[Key, Fact]
+
+
+def add_fact(facts: RoundFacts, measure: str, atoms: Iterable[Atom], count: float | None,
+             score: float | None, problems: list[str]) -> None:  # fmt: skip
+    """Add a published (count, mean) fact; the same group published twice must agree."""
+    # Head counts and item scores are sums over people; domain scores are weighted means of the
+    # same group's item scores (see domain_adds_nothing), so they are checked for consistency
+    # between the blocks but not attacked.
+    if count is None or not atoms or measure not in {"n", *DOMAINS, *ITEMS}:
+        return
+    key = (measure, frozenset(atoms))
+    fact = Fact(count, count if score is None else score * count)
+    old = facts.setdefault(key, fact)
+    if abs(old.count - fact.count) > 1e-9 or abs(old.total - fact.total) > 0.05 * count + 1e-9:
+        problems.append(f"{measure} of {sorted(atoms)} published as {old} and as {fact}")
+
+
+def round_facts(
+    baseline: dict[str, Any],
+    follow_up: dict[str, Any],
+    members: tuple[dict[str, set[Atom]], dict[str, set[Atom]]],
+) -> tuple[RoundFacts, RoundFacts, list[str]]:
+    """Everything published about each round, from both rounds' JSON."""
+    problems: list[str] = []
+    facts = (published_facts(baseline, members[0]), published_facts(follow_up, members[1]))
+    label = {follow_up["rounds"][0]["label"]: 0, follow_up["round"]["label"]: 1}
+    for team in follow_up["teams"]:
+        name = team["team"]
+        for entry in team["history"]:
+            n = label[entry["label"]]
+            everyone = members[n][name]
+            add_fact(facts[n], "n", everyone, entry["respondents"], None, problems)
+            for d in entry["domains"]:
+                if d["score"] is not None:
+                    add_fact(facts[n], d["id"], everyone, d["respondents"], d["score"], problems)
+        changes = []
+        if team["baseline_change"]:
+            changes += team["baseline_change"]["domains"]
+        for action in (team["plan"] or {}).get("actions", []):
+            if action["follow_up"]:
+                changes += action["follow_up"]["domains"] + action["follow_up"]["items"]
+        for change in changes:
+            for n, side in ((0, "before"), (1, "after")):
+                if change[side] is not None:
+                    add_fact(facts[n], change["id"], members[n][name],
+                             change[f"respondents_{side}"], change[side], problems)  # fmt: skip
+            if change["change"] is not None:
+                # A change is only ever the difference of two published numbers.
+                assert change["before"] is not None and change["after"] is not None
+                assert abs(change["change"] - (change["after"] - change["before"])) < 0.11
+        part = team["participation"]
+        assert part["known"], "the test's headcount covers every team"
+        if part["known"]:
+            add_fact(facts[1], "n", members[1][name], part["responded"], None, problems)
+            for group in part["by_role"]:
+                atoms = {(name, r) for r in group["roles"]} & members[1][name]
+                add_fact(facts[1], "n", atoms, group["responded"], None, problems)
+    return facts[0], facts[1], problems
+
+
+def bound_leaks(team: dict[str, Any], present: set[Atom], public: set[Atom], k: int) -> list[str]:
+    """Bounds from "invited": a role group's count lies between what the others leave of the
+    pool it is in and how many of that role were invited. Equal bounds pin a hidden group."""
+    part = team["participation"]
+    if not part["known"] or part["responded"] is None:
+        return []
+    name = team["team"]
+    invited = {g["role"]: g["invited"] for g in part["by_role"] if g["role"] is not None}
+    found = []
+    for group in part["by_role"]:
+        members = [r for r in group["roles"] if (name, r) in present]
+        if group["responded"] is None:
+            continue
+        for role in members:
+            if role in team["roles"] or (name, role) in public:
+                continue
+            upper = min(invited.get(role, group["responded"]), group["responded"])
+            others = sum(min(invited.get(r, group["responded"]), group["responded"])
+                         for r in members if r != role)  # fmt: skip
+            lower = max(0, group["responded"] - others)
+            if lower == upper and 0 < lower < k:
+                found.append(f"{name} {role}: {lower} people, pinned by invited counts")
+    return found
+
+
+def attack_rounds(
+    people: list[Response], later: list[Response], invited: dict[str, dict[str, int]], k: int
+) -> list[str]:
+    first = build_score_report(RUBRIC, people, [], len(people), min_group=k)
+    second = build_score_report(RUBRIC, later, [], len(later), min_group=k)
+    results, _ = build_results(
+        RUBRIC,
+        Round("follow-up", date(2026, 11, 2), second, "follow-up"),
+        [Round("baseline", date(2026, 5, 4), first, "baseline")],
+        plans=[every_action_agreed(t.team) for t in second.teams],
+        headcount=Headcount.of("headcount.yaml", invited),
+    )
+    baseline = json.loads(first.model_dump_json())
+    follow_up = json.loads(results.model_dump_json())
+    found: list[str] = []
+    members: list[dict[str, set[Atom]]] = []
+    publics: list[set[Atom]] = []
+    for crowd, data in ((people, baseline), (later, follow_up)):
+        present: dict[str, set[Atom]] = defaultdict(set)
+        for person in crowd:
+            present[person.team].add((person.team, person.role))
+        members.append(present)
+        publics.append({
+            atom for team in data["teams"]
+            if team["visibility"] in {"self-assessment", "small-team-shown"}
+            for atom in present[team["team"]]
+        })  # fmt: skip
+    facts_then, facts_now, inconsistent = round_facts(baseline, follow_up, (members[0], members[1]))
+    found += inconsistent
+    facts_then = {key: fact for key, fact in facts_then.items() if key[0] in {"n", *ITEMS}}
+    facts_now = {key: fact for key, fact in facts_now.items() if key[0] in {"n", *ITEMS}}
+    org_of = {p.team: p.organisation or p.team for p in [*people, *later]}
+    found += [f"baseline: {x}" for x in leaks(derive(facts_then, org_of), ground_truth(people),
+                                              publics[0], k)]  # fmt: skip
+    found += [f"follow-up: {x}" for x in leaks(derive(facts_now, org_of), ground_truth(later),
+                                               publics[1], k)]  # fmt: skip
+    for team in follow_up["teams"]:
+        found += bound_leaks(team, members[1][team["team"]], publics[1], k)
+    return found
+
+
+#: Two-round cases; each builds and attacks two rounds (about 0.3 s on a quiet machine).
+ROUND_EXAMPLES = int(os.environ.get("PEERREADY_ADVERSARY_ROUND_EXAMPLES", "60"))
+
+
+@settings(max_examples=ROUND_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(two_rounds())
+def test_comparing_two_rounds_reveals_no_group_hidden_in_either(
+    case: tuple[list[Response], list[Response], dict[str, dict[str, int]], int],
+) -> None:
+    people, later, invited, k = case
+    assert attack_rounds(people, later, invited, k) == []
+
+
+def test_the_bound_attack_catches_invited_counts_published_for_a_hidden_group() -> None:
+    """Two peer workers and two managers, all invited answered, hidden together: publishing how
+    many peer workers were invited would pin them (invited 2, the others at most 2 of the 4)."""
+    team = {
+        "team": "T",
+        "roles": {"clinician": 5},
+        "participation": {
+            "known": True,
+            "responded": 9,
+            "by_role": [
+                {"role": "clinician", "roles": ["clinician"], "invited": 6, "responded": 5},
+                {"role": "peer-worker", "roles": ["peer-worker"], "invited": 2, "responded": None},
+                {"role": "manager", "roles": ["manager"], "invited": 2, "responded": None},
+                {"role": None, "roles": ["peer-worker", "manager"], "invited": 4, "responded": 4},
+            ],
+        },
+    }
+    present = {("T", "clinician"), ("T", "peer-worker"), ("T", "manager")}
+    assert len(bound_leaks(team, present, set(), 3)) == 2
+    # As peerready publishes it: the pool only.
+    team["participation"]["by_role"] = [team["participation"]["by_role"][0],
+                                        team["participation"]["by_role"][3]]  # fmt: skip
+    assert bound_leaks(team, present, set(), 3) == []
+
+
+def test_a_group_of_two_at_follow_up_next_to_four_at_baseline() -> None:
+    """The issue's case: peer workers 4 at the baseline, 2 at the follow-up. The follow-up's
+    JSON shows the 4 only in the baseline's numbers and never a count of 2 or a change of −2."""
+
+    def crowd(peers: int) -> list[Response]:
+        everyone = []
+        for role, size in (("peer-worker", peers), ("clinician", 5), ("manager", 3)):
+            everyone += [response("T", "Org", role, n, {
+                key: Answer("scored", RUBRIC.scale_of(key).high) for key in RUBRIC.items
+            }) for n in range(size)]  # fmt: skip
+        return everyone
+
+    # Both peer workers in post answered: a per-role invited count would say exactly that.
+    invited = {"T": {"peer-worker": 2, "clinician": 6, "manager": 3}}
+    assert attack_rounds(crowd(4), crowd(2), invited, 3) == []
+    second = build_score_report(RUBRIC, crowd(2), [], 10, min_group=3)
+    results, _ = build_results(
+        RUBRIC,
+        Round("follow-up", date(2026, 11, 2), second, ""),
+        [Round("baseline", date(2026, 5, 4), build_score_report(RUBRIC, crowd(4), [], 12), "")],
+        headcount=Headcount.of("h", invited),
+    )
+    (team,) = json.loads(results.model_dump_json())["teams"]
+    assert team["participation"]["known"] and "peer-worker" not in team["roles"]
+    assert all(g["role"] != "peer-worker" for g in team["participation"]["by_role"])
+    text = json.dumps({k: team[k] for k in ("history", "baseline_change", "participation")})
+    assert '"responded": 2' not in text and "-2" not in text

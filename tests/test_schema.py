@@ -62,3 +62,15 @@ def test_a_broken_scores_file_does_not_validate(break_it: object, tmp_path: Path
     scores["teams"].sort(key=lambda t: t["baseline"] is None)  # a team with a baseline first
     break_it(scores)  # type: ignore[operator]
     assert list(validator().iter_errors(scores)), "the schema accepted a broken file"
+
+
+def test_the_schema_describes_rounds_plans_and_participation() -> None:
+    """scores.json is a RoundReport: the schema requires the round and knows each team's
+    history, plan and participation, and the example validates against it."""
+    schema = json.loads((ROOT / "schemas" / "scores.schema.json").read_text())
+    assert {"round", "rounds", "as_of"} <= set(schema["required"])
+    team = schema["$defs"]["TeamRecord"]["properties"]
+    assert {"history", "baseline_change", "plan", "participation", "baseline"} <= set(team)
+    data = json.loads(EXAMPLE_SCORES.read_text())
+    jsonschema.validate(data, schema)
+    assert all(t["history"] for t in data["teams"])

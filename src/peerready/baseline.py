@@ -3,14 +3,14 @@
 Both rounds are published score reports, each with its own disclosure control; a change is
 given only where both rounds' numbers are published, so it reveals nothing either round does not
 already show. Whether a domain's change exceeds what chance alone would give is judged by the
-95% interval of the difference of two independent means (Welch), worked out from each round's
-published interval and respondents — never from the answers themselves.
+95% interval of the difference of two independent means (Welch; ``stats.difference``), worked
+out from each round's published interval and respondents — never from the answers themselves.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from typing import TypeVar
 
 from .responses import team_key
 from .scoring import (
@@ -22,38 +22,18 @@ from .scoring import (
     ScoreReport,
     TeamScore,
     r1,
-    t95,
 )
+from .stats import Estimate, difference, se_from_interval
+
+Report = TypeVar("Report", bound=ScoreReport)
 
 
-def standard_error(domain: DomainScore) -> tuple[float, int] | None:
-    """(standard error of the mean, respondents), recovered from a published interval.
-
-    The interval is the mean ± t·SE, clipped to 0–100; an end that was clipped is ignored.
-    None with fewer than two respondents, no interval, or an interval clipped at both ends.
-    """
+def estimate(domain: DomainScore) -> Estimate | None:
+    """A domain's published mean with the standard error its published interval gives."""
+    if domain.score is None:
+        return None
     n = domain.respondents
-    if domain.score is None or domain.interval is None or n is None or n < 2:
-        return None
-    low, high = domain.interval
-    ends = ((domain.score - low, low <= 0), (high - domain.score, high >= 100))
-    halves = [half for half, clipped in ends if not clipped]
-    if not halves:
-        return None
-    return max(0.0, sum(halves) / len(halves)) / t95(n - 1), n
-
-
-def welch_interval(
-    change: float, before: tuple[float, int], after: tuple[float, int]
-) -> tuple[float, float]:
-    """95% interval of a difference of two independent means (Welch–Satterthwaite df)."""
-    (se1, n1), (se2, n2) = before, after
-    v1, v2 = se1**2, se2**2
-    if v1 + v2 == 0:
-        return (change, change)
-    df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
-    half = t95(max(1, math.floor(df))) * math.sqrt(v1 + v2)
-    return (r1(change - half), r1(change + half))
+    return Estimate(domain.score, se_from_interval(domain.score, domain.interval, n), n)
 
 
 def domain_change(before: DomainScore | None, after: DomainScore) -> DomainBaseline | None:
@@ -61,12 +41,10 @@ def domain_change(before: DomainScore | None, after: DomainScore) -> DomainBasel
     if before is None:
         return None
     change = interval = beyond = None
-    if before.score is not None and after.score is not None:
-        change = r1(after.score - before.score)
-        spreads = standard_error(before), standard_error(after)
-        if spreads[0] is not None and spreads[1] is not None:
-            interval = welch_interval(change, spreads[0], spreads[1])
-            beyond = interval[0] > 0 or interval[1] < 0
+    earlier, now = estimate(before), estimate(after)
+    if earlier is not None and now is not None:
+        found = difference(earlier, now)
+        change, interval, beyond = found.change, found.interval, found.beyond_chance
     return DomainBaseline(
         id=before.id,
         score=before.score,
@@ -101,7 +79,7 @@ def team_baseline(before: TeamScore, after: TeamScore) -> Baseline:
     )
 
 
-def with_baseline(after: ScoreReport, before: ScoreReport) -> ScoreReport:
+def with_baseline(after: Report, before: ScoreReport) -> Report:
     """``after`` with each team's ``baseline`` block, matched by normalised team name."""
     earlier: Mapping[str, TeamScore] = {team_key(t.team): t for t in before.teams}
     teams = [

@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 
     from .errors import Problem
     from .responses import LoadResult
+    from .results import RoundReport
+    from .rounds import Round
     from .rubric import Rubric
     from .scoring import ScoreReport
+    from .teams import TeamRegister
 
 
 #: Stands in for "-" while help text is wrapped, so that no line ends inside a hyphenated word
@@ -355,6 +358,39 @@ MinGroupOption = Annotated[
 ]
 
 
+PlanOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--plan",
+        help="Plan files, or folders of them (drafted by peerready plan); repeat for several.",
+    ),
+]
+HeadcountOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--headcount",
+        help="Staff invited per team and role, to give response rates (YAML or CSV; numbers, "
+        "never names; may be the --teams file).",
+    ),
+]
+TeamsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--teams",
+        help="Team register (YAML): each team's stable id, name, aliases and organisation.",
+    ),
+]
+BaselineOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--baseline",
+        "-b",
+        help="An earlier round: its answer folder or files, or its scores.json; repeat for each "
+        "earlier round.",
+    ),
+]
+
+
 def print_problems(problems: "list[Problem]", max_warnings: int | None = None) -> None:
     """Every problem on its own line: ``Error:`` or ``Warning:``, then file:line:col.
 
@@ -438,14 +474,41 @@ def validate(
     paths: PathsArgument,
     rubric: RubricOption = "default",
     max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+    teams: TeamsOption = None,
 ) -> None:
-    """Check answer files and folders; print every problem with file and line; exit 1 if any.
+    """Check answer files, plan files and team register or headcount files, and folders of
+    them; print every problem with file and line; exit 1 if any.
 
-    Example: peerready validate responses/
+    A plan file is one with a top-level 'plan:' key (or named *.plan.yaml); its team must be
+    among the answers when answers are checked with it.
+
+    Example: peerready validate responses/ plans/
     """
+    from .errors import InvalidFileError, Problem
+    from .kinds import sort_files
+
     rub = load_rubric_or_exit(rubric)
+    found = sort_files(paths)
+    checked_other = bool(found["plan"] or found["teams"])
+    register = None
+    other: list[Problem] = []
     with user_errors():
-        result = load_batch(paths, rub, max_bytes=max_file_size)
+        if teams is not None:
+            from .teams import load_register
+
+            register = load_register(teams, rub.role_ids)
+        if found["answers"] or not checked_other:
+            result = load_batch(found["answers"], rub, max_bytes=max_file_size)
+        else:
+            from .responses import LoadResult
+
+            result = LoadResult([], [], 0)
+    if register is not None:
+        from .teams import apply_register
+
+        renamed, notes = apply_register(result.responses, register)
+        result.responses = renamed
+        result.problems = sorted(result.problems + notes, key=Problem.sort_key)
     print_problems(result.problems)
     errors = len(result.errors)
     bad_files = len({p.path for p in result.errors})
@@ -459,8 +522,48 @@ def validate(
 
     # Wrapped on a terminal like the problems above it (never between a count and its noun);
     # one line in a pipe.
-    print_parts(out_console, summary)
-    if errors or not result.files:
+    if result.files or not checked_other:
+        print_parts(out_console, summary)
+    if found["plan"]:
+        from .plans import load_plans
+        from .teams import TeamIndex
+
+        index = None
+        if result.responses:
+            from .scoring import group_by_team
+
+            index = TeamIndex.of(group_by_team(result.responses), register)
+        with user_errors():
+            _, plan_problems = load_plans(found["plan"], rub, index)
+        print_problems(plan_problems)
+        other += plan_problems
+        plan_errors = [p for p in plan_problems if p.severity == "error"]
+        print_parts(
+            out_console,
+            [
+                f"{len(found['plan'])} plan file(s)",
+                f"{len(plan_errors)} error(s) in {len({p.path for p in plan_errors})} file(s)",
+                f"{len(plan_problems) - len(plan_errors)} warning(s)",
+            ],
+        )
+    if found["teams"]:
+        from .participation import load_headcount
+
+        bad = 0
+        for path in found["teams"]:
+            try:
+                load_headcount(path, rub.role_ids)
+            except InvalidFileError as error:
+                bad += 1
+                print_problems(error.problems)
+                other += error.problems
+        print_parts(
+            out_console,
+            [f"{len(found['teams'])} team register or headcount file(s)", f"{bad} with errors"],
+        )
+    if errors or (not result.files and not checked_other):
+        raise typer.Exit(1)
+    if any(p.severity == "error" for p in other):
         raise typer.Exit(1)
 
 
@@ -483,33 +586,67 @@ def score(
     min_group: MinGroupOption = 3,
     show_small_teams: ShowSmallTeamsOption = False,
     max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+    baseline: BaselineOption = None,
+    plan: PlanOption = None,
+    headcount: HeadcountOption = None,
+    teams: TeamsOption = None,
 ) -> None:
     """Score answer files team by team; bad files are reported and skipped (exit 1).
 
     Example: peerready score responses/ --format json --out scores.json
+    Example: peerready score round-2/ --format json --baseline round-1/ --plan plans/
     """
     from .export import to_csv, to_json
     from .outputs import write_atomic
     from .responses import require_responses
-    from .scoring import build_score_report
+    from .scoring import ScoreReport, build_score_report
 
     rub = load_rubric_or_exit(rubric)
     if fmt is ScoreFormat.table and out != "-":
         fail("--format table prints to the terminal; use --format json or csv with --out")
+    if fmt is not ScoreFormat.json and (baseline or plan or headcount):
+        fail("--baseline, --plan and --headcount add to the JSON: use them with --format json")
+    failed = False
     with user_errors():
-        result = load_batch(paths, rub, max_bytes=max_file_size)
-        print_problems(result.problems, max_warnings=10)
-        require_responses(result)
-        if not result.responses and fmt is ScoreFormat.table:
-            fail(nothing_scored(result))
-        report = build_score_report(
-            rub,
-            result.responses,
-            result.problems,
-            result.files,
-            min_group=min_group,
-            show_small_teams=show_small_teams,
-        )
+        report: ScoreReport
+        if fmt is ScoreFormat.json:
+            report, result, _, problems = score_rounds(
+                paths,
+                rub,
+                min_group,
+                baseline=baseline,
+                plan=plan,
+                headcount=headcount,
+                teams=teams,
+                show_small_teams=show_small_teams,
+                max_bytes=max_file_size,
+            )
+            failed = any(p.severity == "error" for p in problems)
+        else:
+            register = None
+            if teams is not None:
+                from .teams import load_register
+
+                register = load_register(teams, rub.role_ids)
+            result = load_batch(paths, rub, max_bytes=max_file_size)
+            if register is not None:
+                from .responses import LoadResult
+                from .teams import apply_register
+
+                renamed, notes = apply_register(result.responses, register)
+                result = LoadResult(renamed, result.problems + notes, result.files)
+            print_problems(result.problems, max_warnings=10)
+            require_responses(result)
+            if not result.responses and fmt is ScoreFormat.table:
+                fail(nothing_scored(result))
+            report = build_score_report(
+                rub,
+                result.responses,
+                result.problems,
+                result.files,
+                min_group=min_group,
+                show_small_teams=show_small_teams,
+            )
         if fmt is ScoreFormat.table:
             from .display import print_score_table
 
@@ -521,7 +658,7 @@ def score(
             else:
                 write_atomic(Path(out), text)
                 err_console.print(f"Wrote {escape(out)}")
-    if result.errors:
+    if result.errors or failed:
         raise typer.Exit(1)
 
 
@@ -546,16 +683,21 @@ def score_batch(
     comment_min_group: int = 5,
     show_small_teams: bool = False,
     max_bytes: int = DEFAULT_MAX_SIZE,
+    register: "TeamRegister | None" = None,
 ) -> "tuple[ScoreReport, LoadResult]":
-    """Load and score a batch, or a ``scores.json`` written earlier by peerready."""
-    from .responses import require_responses
+    """Load and score a batch, or a ``scores.json`` written earlier by peerready.
+
+    With a team ``register``, each answer's team is the registered team it names (see
+    ``teams.apply_register``) before the batch is scored.
+    """
+    from .errors import Problem
+    from .responses import LoadResult, require_responses
     from .scoring import ScoreReport, build_score_report
 
     if len(paths) == 1 and paths[0].suffix == ".json" and paths[0].is_file():
         import pydantic
 
         from .errors import PeerreadyError
-        from .responses import LoadResult
 
         try:
             saved = ScoreReport.model_validate_json(paths[0].read_bytes())
@@ -567,6 +709,12 @@ def score_batch(
             )
         return saved, LoadResult([], [], 0)
     result = load_batch(paths, rub, quiet=quiet, max_bytes=max_bytes)
+    if register is not None:
+        from .teams import apply_register
+
+        renamed, notes = apply_register(result.responses, register)
+        result = LoadResult(renamed, sorted(result.problems + notes, key=Problem.sort_key),
+                            result.files)  # fmt: skip
     print_problems(result.problems, max_warnings=10)
     require_responses(result)
     report = build_score_report(
@@ -580,6 +728,80 @@ def score_batch(
         show_small_teams=show_small_teams,
     )
     return report, result
+
+
+def score_round(
+    paths: list[Path],
+    rub: "Rubric",
+    min_group: int,
+    **options: Any,
+) -> "tuple[Round, LoadResult]":
+    """One round: scored from answer files (see ``score_batch``), or read from a scores.json."""
+    from .responses import LoadResult
+    from .rounds import load_saved_round, make_round
+
+    if len(paths) == 1 and paths[0].suffix == ".json" and paths[0].is_file():
+        found = load_saved_round(paths[0], rub)
+        return found, LoadResult([], [], 0)
+    report, result = score_batch(paths, rub, min_group, **options)
+    return make_round(report, paths), result
+
+
+def score_rounds(
+    paths: list[Path],
+    rub: "Rubric",
+    min_group: int,
+    *,
+    baseline: list[Path] | None = None,
+    plan: list[Path] | None = None,
+    headcount: Path | None = None,
+    teams: Path | None = None,
+    **options: Any,
+) -> "tuple[RoundReport, LoadResult, ScoreReport | None, list[Problem]]":
+    """Score a round with its earlier rounds, plans, headcount and team register.
+
+    Returns the results, the round's answers, the latest earlier round (what a report's "since
+    the baseline" compares with, under the register's names) and the problems found in plans,
+    the register, the headcount and the rounds (already printed).
+    """
+    from .participation import load_headcount, register_headcount
+    from .plans import load_plans
+    from .results import build_results, report_baseline
+    from .teams import TeamIndex, load_register
+
+    register = load_register(teams, rub.role_ids) if teams is not None else None
+    counts = None
+    if headcount is not None:
+        counts = load_headcount(headcount, rub.role_ids)
+    elif register is not None:
+        counts = register_headcount(register)
+    quiet = options.pop("quiet", False)
+    earlier = []
+    for path in baseline or []:
+        found, _ = score_round(
+            [path],
+            rub,
+            min_group,
+            quiet=True,
+            max_bytes=options.get("max_bytes", DEFAULT_MAX_SIZE),
+            show_small_teams=options.get("show_small_teams", False),
+            register=register,
+        )
+        earlier.append(found)
+    current, result = score_round(paths, rub, min_group, quiet=quiet, register=register, **options)
+    index = TeamIndex.of([t.team for t in current.report.teams], register)
+    plans, problems = load_plans(plan, rub, index) if plan else ([], [])
+    results, notes = build_results(
+        rub,
+        current,
+        earlier,
+        register=register,
+        plans=plans,
+        headcount=counts,
+        problems=problems,
+    )
+    print_problems(problems + notes)
+    return results, result, report_baseline(results, earlier, register), problems + notes
 
 
 class ReportFormat(StrEnum):
@@ -642,18 +864,17 @@ def report(
     comment_min_group: CommentMinGroupOption = 5,
     show_small_teams: ShowSmallTeamsOption = False,
     max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
-    baseline: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--baseline",
-            "-b",
-            help="Earlier answer files (or a scores.json) to compare with; repeat for several.",
-        ),
-    ] = None,
+    baseline: BaselineOption = None,
+    plan: PlanOption = None,
+    headcount: HeadcountOption = None,
+    teams: TeamsOption = None,
 ) -> None:
     """Write a report per team, a portfolio index and scores.json into a folder.
 
-    Example: peerready report responses-2026-11/ --baseline responses-2026-05/ --out reports/
+    Example: peerready report round-2026-11/ --baseline round-2026-05/ --out reports/
+
+    Example: peerready report round-2026-11/ --baseline round-2026-05/ --plan plans/
+    --headcount headcount.yaml --out reports/
     """
     from .report import PDF_HELP, pdf_available, render_reports, write_files
 
@@ -667,20 +888,14 @@ def report(
         fail(PDF_HELP)
     rub = load_rubric_or_exit(rubric)
     with user_errors():
-        before = None
-        if baseline:
-            before, _ = score_batch(
-                baseline,
-                rub,
-                min_group,
-                quiet=True,
-                max_bytes=max_file_size,
-                show_small_teams=show_small_teams,
-            )
-        scores, result = score_batch(
+        scores, result, before, problems = score_rounds(
             paths,
             rub,
             min_group,
+            baseline=baseline,
+            plan=plan,
+            headcount=headcount,
+            teams=teams,
             include_comments=include_comments,
             comment_min_group=comment_min_group,
             show_small_teams=show_small_teams,
@@ -701,10 +916,93 @@ def report(
             sort=sort.value,
         )
         written = write_files(out, files)
-    teams = len(scores.teams)
     err_console.print(
-        f"Wrote {len(written)} file(s) for {teams} team(s) to {escape(str(out))}"
+        f"Wrote {len(written)} file(s) for {len(scores.teams)} team(s) to {escape(str(out))}"
         f" (open {escape(str(out / ('index.' + formats[0])))})"
+    )
+    if result.errors or any(p.severity == "error" for p in problems):
+        raise typer.Exit(1)
+
+
+@app.command("plan", short_help="Draft a plan file per team from its scores.")
+def plan_command(
+    paths: PathsArgument,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the plan files into.")],
+    rubric: RubricOption = "default",
+    teams: TeamsOption = None,
+    min_group: MinGroupOption = 3,
+    show_small_teams: ShowSmallTeamsOption = False,
+    max_file_size: MaxSizeOption = DEFAULT_MAX_SIZE,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace plan files that exist (the team's edits are lost)."),
+    ] = False,
+) -> None:
+    """Draft a plan file per team from its scores, for the team to agree its priorities.
+
+    Each <team-id>.plan.yaml lists the suggested actions, most urgent first, the first three
+    marked as agreed, each with a suggested owner, and due, status and notes to fill in. An
+    existing plan file is never replaced without --force.
+
+    Example: peerready plan responses/ --out plans/
+    """
+    from .outputs import write_atomic
+    from .plans import draft_plan
+    from .teams import load_register, team_ids
+
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file, but plans need a folder: give the name of a folder")
+    rub = load_rubric_or_exit(rubric)
+    kept: list[Path] = []
+    written: list[Path] = []
+    hidden: list[str] = []
+    empty: list[str] = []
+    with user_errors():
+        register = load_register(teams, rub.role_ids) if teams is not None else None
+        current, result = score_round(
+            paths,
+            rub,
+            min_group,
+            register=register,
+            show_small_teams=show_small_teams,
+            max_bytes=max_file_size,
+        )
+        report = current.report
+        if not report.teams:
+            fail(nothing_scored(result) + "; no plan was drafted")
+        ids = team_ids([t.team for t in report.teams], register)
+        for team in report.teams:
+            if team.visibility == "small-team-hidden":
+                hidden.append(team.team)
+                continue
+            if not team.actions:
+                empty.append(team.team)
+                continue
+            path = out / f"{ids[team.team]}.plan.yaml"
+            if path.exists() and not force:
+                kept.append(path)
+                continue
+            text = draft_plan(
+                rub, team, team_id=ids[team.team], round_label=current.label, drafted=current.date
+            )
+            write_atomic(path, text)
+            written.append(path)
+    for path in kept:
+        err_console.print(
+            f"[yellow]Warning:[/yellow] {escape(str(path))}: already exists and was not replaced "
+            "(it may hold the team's decisions); use --force to replace it"
+        )
+    if hidden:
+        err_console.print(
+            "No plan for " + escape(", ".join(hidden)) + ": too few respondents to show its "
+            "scores (see --show-small-teams)."
+        )
+    if empty:
+        err_console.print("No actions suggested, so no plan for " + escape(", ".join(empty)) + ".")
+    err_console.print(
+        f"Wrote {len(written)} plan file(s) to {escape(str(out))}: with each team, mark the "
+        "priorities it agrees (no more than three), owners, due dates and status; check them "
+        "with peerready validate."
     )
     if result.errors:
         raise typer.Exit(1)
@@ -719,23 +1017,38 @@ def compare(
     rubric: RubricOption = "default",
     min_group: MinGroupOption = 3,
     show_small_teams: ShowSmallTeamsOption = False,
+    plan: PlanOption = None,
+    headcount: HeadcountOption = None,
+    teams: TeamsOption = None,
 ) -> None:
-    """Show each team's change per domain between two assessments.
+    """Show each team's change per domain between two assessments, and with --plan how each
+    agreed priority's own questions changed next to its status.
 
     Example: peerready compare responses-2026-05/ responses-2026-11/
+    Example: peerready compare round-1/ round-2/ --plan plans/ --headcount staff.yaml
     """
-    from .display import print_comparison
+    from .display import print_comparison, print_participation, print_plan_follow_up
 
     rub = load_rubric_or_exit(rubric)
     with user_errors():
-        before, _ = score_batch(
-            [baseline], rub, min_group, quiet=True, show_small_teams=show_small_teams
+        after, result, before, problems = score_rounds(
+            [followup],
+            rub,
+            min_group,
+            baseline=[baseline],
+            plan=plan,
+            headcount=headcount,
+            teams=teams,
+            quiet=True,
+            show_small_teams=show_small_teams,
         )
-        after, result = score_batch(
-            [followup], rub, min_group, quiet=True, show_small_teams=show_small_teams
-        )
+    assert before is not None
     print_comparison(out_console, rub, before, after)
-    if result.errors:
+    if plan:
+        print_plan_follow_up(out_console, rub, after)
+    if headcount is not None or teams is not None:
+        print_participation(out_console, rub, after)
+    if result.errors or any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
 
 

@@ -11,9 +11,12 @@ from rich.padding import Padding
 from rich.table import Table
 
 from .glance import MergedAction, at_a_glance, counted, join_words
+from .participation import ParticipationWarning
+from .results import RoundReport
+from .rounds import Change, ItemChange
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
-from .wording import level_score_text
+from .wording import level_score_text, score_text
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -261,35 +264,80 @@ def _actions_grid(actions: list[MergedAction], *, priority: bool) -> Padding:
     return Padding(grid, (0, 0, 0, 1))
 
 
+def change_text(
+    change: float, before_label: str | None = None, after_label: str | None = None
+) -> str:
+    """``+7``, ``−0.2``, ``no change``: whole points, with one decimal where rounding would
+    show 0, and the levels then and now when they differ."""
+    if round(change, 1) == 0:
+        shown = "no change"
+    else:
+        shown = f"{change:+.1f}" if abs(change) < 0.5 else f"{change:+.0f}"
+    text = shown.replace("-", "−")
+    if before_label and after_label and before_label != after_label:
+        text += f" ({before_label} → {after_label})"
+    return text
+
+
 def print_comparison(
     console: Console, rubric: Rubric, before: ScoreReport, after: ScoreReport
 ) -> None:
-    """Per team and domain: baseline and follow-up scores and levels, and the change."""
+    """Per team and domain: baseline and follow-up scores and levels, the change, and whether
+    it is more than chance alone would give (from ``after``'s ``baseline_change`` when it is a
+    ``RoundReport``; see ``stats``). A legend says what every mark means."""
     earlier = {t.team: t for t in before.teams}
+    changes = {
+        t.team: t.baseline_change
+        for t in getattr(after, "teams", [])
+        if getattr(t, "baseline_change", None) is not None
+    }
     table = Table(title="Change since the baseline", title_justify="left", show_lines=True)
     for column in ("team", "domain", "baseline", "follow-up", "change"):
-        table.add_column(column, justify="right" if column == "change" else "left")
+        table.add_column(column)
+    provisional = False
+    chance_judged = False
     for team in after.teams:
         old = earlier.get(team.team)
-        rows: list[tuple[str, Overall | DomainScore | None, Overall | DomainScore]] = [
-            ("Overall", old.overall if old else None, team.overall)
+        found = changes.get(team.team)
+        judged = {d.id: d.beyond_chance for d in found.domains} if found else {}
+        rows: list[tuple[str, str, Overall | DomainScore | None, Overall | DomainScore]] = [
+            ("", "Overall", old.overall if old else None, team.overall)
         ]
         old_domains = {d.id: d for d in old.domains} if old else {}
-        rows += [(d.title, old_domains.get(d.id), d) for d in team.domains]
-        for number, (name, was, now) in enumerate(rows):
-            change = "no baseline"
+        rows += [(d.id, d.title, old_domains.get(d.id), d) for d in team.domains]
+        for number, (key, name, was, now) in enumerate(rows):
+            change = "no baseline" if old is None else "not shown"
             if was is not None and was.score is not None and now.score is not None:
-                change = f"{now.score - was.score:+.0f}"
-                if was.level != now.level:
-                    change += f" ({escape(was.label)} → {escape(now.label)})"
+                change = change_text(now.score - was.score, was.label, now.label)
+                beyond = judged.get(key)
+                if beyond is not None:
+                    chance_judged = True
+                    change += ", more than chance" if beyond else ", could be chance"
+            provisional = provisional or bool(now.provisional or (was and was.provisional))
             table.add_row(
                 escape(team.team) if number == 0 else "",
                 escape(name),
-                escape(_cell(rubric, was.score, was.label, was.provisional)) if was else "—",
-                escape(_cell(rubric, now.score, now.label, now.provisional)),
-                change,
+                escape(_cell(rubric, was.score, was.label, was.provisional, PROVISIONAL_MARK))
+                if was
+                else "—",
+                escape(_cell(rubric, now.score, now.label, now.provisional, PROVISIONAL_MARK)),
+                escape(change),
             )
     console.print(table)
+    legend = ["Scores are 0–100."]
+    if provisional:
+        legend.append(
+            f"{PROVISIONAL_MARK} = provisional: the level could change as more people answer; "
+            "the answers are too few, or too spread out, to be sure of it."
+        )
+    if chance_judged:
+        legend.append(
+            '"More than chance": the 95% interval of the change leaves out zero, so the change '
+            "is bigger than two surveys of the same team would usually differ by chance alone; "
+            '"could be chance": it does not. The overall score is not judged this way.'
+        )
+    for line in legend:
+        console.print(escape(line))
     missing = sorted(set(earlier) - {t.team for t in after.teams})
     if missing:
         console.print("In the baseline only: " + ", ".join(escape(m) for m in missing))
@@ -378,3 +426,177 @@ def _first_actions(actions: list[MergedAction], count: int) -> list[RenderableTy
     if count < len(actions):
         heading += f" ({count} of {len(actions)}; the report lists all {len(actions)})"
     return ["", f"[bold]{heading}[/bold]", _actions_grid(actions[:count], priority=False)]
+
+
+# --- plans and participation (results with rounds) ----------------------------------------------
+
+STATUS_WORDS = {
+    "not-started": "not started",
+    "in-progress": "in progress",
+    "done": "done",
+    "dropped": "dropped",
+}
+
+
+def chance_words(beyond: bool | None) -> str:
+    """Whether a change exceeds what chance alone would give, in a few words."""
+    if beyond is None:
+        return "chance not known"
+    return "beyond chance" if beyond else "could be chance"
+
+
+def _change_line(
+    name: str, change: Change, levels: tuple[str | None, str | None] = (None, None)
+) -> str:
+    """``Name: 36 → 61, +25, beyond chance`` from published numbers; plain text."""
+    before = score_text(change.before, missing="not shown")
+    after = score_text(change.after, missing="not shown")
+    if change.change is None:
+        return f"{name}: {before} → {after} (no change can be given: a number is not shown)"
+    step = f"{change.change:+.1f}" if abs(change.change) < 1 else f"{change.change:+.0f}"
+    text = f"{name}: {before} → {after}, {step}, {chance_words(change.beyond_chance)}"
+    if levels[0] and levels[1] and levels[0] != levels[1]:
+        text += f" ({levels[0]} → {levels[1]})"
+    return text
+
+
+def _indented(console: Console, text: str, indent: int = 2) -> None:
+    """Plain text indented: a hanging indent on a terminal, whole lines in a pipe."""
+    if console.soft_wrap:
+        for line in text.splitlines():
+            console.print(" " * indent + escape(line))
+    else:
+        console.print(Padding(escape(text), (0, 0, 0, indent)))
+
+
+#: Questions listed one by one under a priority; more are summed up.
+MAX_QUESTIONS_LISTED = 3
+
+
+def _question_lines(rubric: Rubric, items: list[ItemChange]) -> list[str]:
+    if len(items) <= MAX_QUESTIONS_LISTED:
+        lines = []
+        for item in items:
+            statement = rubric.item(item.id).statement if item.id in rubric.items else item.id
+            lines.append(_change_line(f'"{statement}"', item))
+        return lines
+    up = sum(1 for i in items if i.beyond_chance and (i.change or 0) > 0)
+    down = sum(1 for i in items if i.beyond_chance and (i.change or 0) < 0)
+    unknown = sum(1 for i in items if i.beyond_chance is None)
+    chance = len(items) - up - down - unknown
+    parts = [f"{up} up beyond chance", f"{down} down beyond chance", f"{chance} could be chance"]
+    if unknown:
+        parts.append(f"{unknown} not known")
+    return [f"its {len(items)} questions: {', '.join(parts)}"]
+
+
+def print_plan_follow_up(console: Console, rubric: Rubric, results: RoundReport) -> None:
+    """Each team's agreed priorities: status, owner, due date (overdue against the report's
+    date) and, since the baseline, the change in the priority's own questions and domain."""
+    titles = {d.id: d.title for d in rubric.domains}
+    labels = {b.level: b.label for b in rubric.bands}
+    for team in results.teams:
+        plan = team.plan
+        if plan is None:
+            continue
+        console.print(
+            f"\n[bold]{escape(team.team)}[/bold] — agreed priorities: {plan.agreed} "
+            f"({plan.done} done, {plan.in_progress} in progress, {plan.overdue} overdue)"
+        )
+        agreed = [a for a in plan.actions if a.agreed]
+        if not agreed:
+            _indented(console, "The plan marks no priority as agreed.")
+        for number, action in enumerate(agreed, start=1):
+            status = STATUS_WORDS[action.status]
+            if action.overdue:
+                status += f", overdue (due {action.due})"
+            elif action.due is not None and action.status not in {"done", "dropped"}:
+                status += f", due {action.due}"
+            owner = action.owner or "not set"
+            lines = [f"{number}. {action.text}", f"Status: {status} · Owner: {owner}"]
+            follow = action.follow_up
+            if follow is None:
+                lines.append("No baseline round for this team, so no change to show.")
+            else:
+                since = follow.baseline.label + (
+                    f" ({follow.baseline.date})" if follow.baseline.date else ""
+                )
+                lines.append(f"Since {since}:")
+                lines += ["  " + line for line in _question_lines(rubric, follow.items)]
+                for domain in follow.domains:
+                    levels = (
+                        labels.get(domain.before_level or ""),
+                        labels.get(domain.after_level or ""),
+                    )
+                    lines.append(
+                        "  " + _change_line(titles.get(domain.id, domain.id), domain, levels)
+                    )
+            _indented(console, "\n".join(lines))
+    console.print(
+        '\nChanges compare the published scores of the two rounds; "beyond chance" means the '
+        "95% interval of the change leaves out zero (treating the rounds as separate samples)."
+    )
+
+
+def print_participation(console: Console, rubric: Rubric, results: RoundReport) -> None:
+    """Response rates per team and role group shown, with warnings and their threshold."""
+    console.print("\n[bold]Who answered[/bold]")
+    threshold = None
+    for team in results.teams:
+        part = team.participation
+        if not part.known:
+            why = (
+                "no headcount was given"
+                if part.reason == "no-headcount"
+                else ("the headcount does not list this team")
+            )
+            console.print(f"{escape(team.team)}: response rate unknown ({why}).")
+            continue
+        threshold = part.low_rate_below
+        if part.responded is None or part.rate is None:
+            answered = (
+                "not shown (too few to show)"
+                if part.responded is None
+                else (f"{part.responded} answered; {part.invited} invited")
+            )
+            console.print(f"{escape(team.team)}: {part.invited} invited; {answered}.")
+        else:
+            console.print(
+                f"{escape(team.team)}: {part.responded} of {part.invited} invited answered "
+                f"({part.rate:.0%})."
+            )
+        for group in part.by_role:
+            name = (
+                rubric.role_label(group.role)
+                if group.role
+                else join_words([rubric.role_label(r) for r in group.roles])
+                + " (together: too few to show apart)"
+            )
+            if group.responded is None:
+                detail = f"{group.invited} invited"
+            elif group.rate is None:
+                detail = f"{group.responded} answered; {group.invited} invited"
+            else:
+                detail = f"{group.responded} of {group.invited} ({group.rate:.0%})"
+            _indented(console, f"{name}: {detail}")
+        for warning in part.warnings:
+            _indented(console, "Warning: " + participation_warning(rubric, warning))
+    if threshold is not None:
+        console.print(
+            f"Low means below {threshold:.0%} of those invited: a common rule of thumb for staff "
+            "surveys, a convention rather than evidence. Role groups too small to show are "
+            "counted only together."
+        )
+
+
+def participation_warning(rubric: Rubric, warning: ParticipationWarning) -> str:
+    """A participation warning in words."""
+    role = rubric.role_label(warning.role) if warning.role else None
+    if warning.kind == "low-response":
+        return f"low response: {warning.rate:.0%} of those invited answered."
+    if warning.kind == "role-missing":
+        return f"no {role} answered, though some were invited; their view is missing."
+    if warning.kind == "role-under-represented":
+        return f"{role}: only {warning.rate:.0%} of those invited answered (under-represented)."
+    who = f"for {role}" if role else "for the team"
+    return f"more answers than staff invited {who}: check the headcount is up to date."

@@ -131,6 +131,7 @@ def plain_message(detail: Mapping[str, Any], hints: Mapping[str, str] | None = N
 
 def problem_where(loc: Sequence[str | int], message: str) -> Sequence[str | int]:
     """The location to print before a message: its parent when the message names the field."""
-    if loc and message.startswith(str(loc[-1])):
+    name = str(loc[-1]) if loc else ""
+    if loc and message.startswith(name) and message[len(name) : len(name) + 1] in {"", " ", ":"}:
         return loc[:-1]
     return loc

@@ -85,12 +85,14 @@ def scores_schema() -> str:
     """The JSON Schema (draft 2020-12) of ``scores.json``, as indented JSON with a newline."""
     import json
 
-    schema = ScoreReport.model_json_schema()
+    from .results import RoundReport
+
+    schema = RoundReport.model_json_schema()
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCORES_SCHEMA_ID,
         **schema,
         "title": "peerready scores.json",
-        "description": (ScoreReport.__doc__ or "").strip().split("\n\n")[0],
+        "description": (RoundReport.__doc__ or "").strip().split("\n\n")[0],
     }
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -38,6 +38,8 @@ class MergedAction:
     evidence: list[str]
     #: ``product`` when every action behind the line rests on the rubric's own good practice.
     basis: str = "evidence"
+    #: The raised actions merged into this line, most urgent first.
+    sources: tuple[PlannedAction, ...] = ()
 
 
 def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[MergedAction]:
@@ -71,6 +73,7 @@ def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Merg
                 ],
                 evidence=list(dict.fromkeys(k for a in group for k in a.evidence)),
                 basis="product" if all(a.basis == "product" for a in group) else "evidence",
+                sources=tuple(group),
             )
         )
     return merged

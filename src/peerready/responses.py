@@ -217,7 +217,15 @@ class Checker:
                 if loc in seen:
                     continue
                 seen.add(loc)
-                if detail["type"] == "extra_forbidden" and len(loc) == 1:
+                if detail["type"] == "extra_forbidden" and loc in {("plan",), ("teams",)}:
+                    message = (
+                        "this is a plan file, not answers: pass it with --plan, or check it with "
+                        "peerready validate"
+                        if loc == ("plan",)
+                        else "this is a team register or headcount file, not answers: pass it "
+                        "with --teams or --headcount"
+                    )
+                elif detail["type"] == "extra_forbidden" and len(loc) == 1:
                     message = (
                         f"unknown key {loc[0]!r}{suggest(str(loc[0]), ResponseDoc.model_fields)}; "
                         "expected one of " + ", ".join(ResponseDoc.model_fields)
@@ -420,7 +428,13 @@ def check_file(
 
 
 def find_answer_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    """Expand folders into their ``*.yaml``/``*.yml`` files, sorted, without following loops."""
+    """Expand folders into their ``*.yaml``/``*.yml`` files, sorted, without following loops.
+
+    Plan files and team register / headcount files found in a folder are left out (see
+    ``kinds``): they are peerready's own files, not answers.
+    """
+    from .kinds import file_kind
+
     files: set[Path] = set()
     problems: list[Problem] = []
     for path in paths:
@@ -429,7 +443,9 @@ def find_answer_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in names:
                     if name.endswith((".yaml", ".yml")) and not name.startswith("."):
-                        files.add(Path(root) / name)
+                        found = Path(root) / name
+                        if file_kind(found) == "answers":
+                            files.add(found)
         elif path.exists() or path.is_symlink():
             files.add(path)
         else:
@@ -645,6 +661,10 @@ def _listed(paths: Iterable[str], limit: int = 5) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+#: Answers from one person this many days apart are taken for two survey rounds.
+ROUND_GAP_DAYS = 60
+
+
 def _drop_duplicate_respondents(
     responses: Iterable[Response],
 ) -> tuple[list[Response], list[Problem]]:
@@ -657,14 +677,23 @@ def _drop_duplicate_respondents(
             key = (response.team, response.respondent_id)
             first = seen.setdefault(key, response)
             if first is not response:
-                problems.append(
-                    Problem(
-                        response.path,
-                        where="respondent.id",
-                        message=f"duplicate respondent id {response.respondent_id!r} in team "
-                        f"{response.team!r} (first seen in {first.path}); this copy is skipped",
-                    )
+                message = (
+                    f"duplicate respondent id {response.respondent_id!r} in team "
+                    f"{response.team!r} (first seen in {first.path}); this copy is skipped"
                 )
+                if (
+                    first.assessed is not None
+                    and response.assessed is not None
+                    and abs((response.assessed - first.assessed).days) > ROUND_GAP_DAYS
+                ):
+                    message = (
+                        f"respondent id {response.respondent_id!r} in team {response.team!r} "
+                        f"answered on {response.assessed} here and on {first.assessed} in "
+                        f"{first.path}: two survey rounds seem to be mixed in one batch. Score "
+                        "each round's folder on its own, giving the earlier one as --baseline; "
+                        "this copy is skipped"
+                    )
+                problems.append(Problem(response.path, where="respondent.id", message=message))
                 continue
         kept.append(response)
     return kept, problems

@@ -283,10 +283,26 @@ def _is_real_date(text: str) -> bool:
     return True
 
 
-def load_documents_rt(text: str, path: str) -> list[Any]:
-    """Parse every document with the round-trip loader, keeping positions."""
+def dates_as_text_yaml() -> YAML:
+    """A round-trip loader that leaves dates as text, so a file's every bad date can be
+    reported with its line, instead of the first one stopping the whole file."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class TextDates(RoundTripConstructor):
+        pass
+
+    TextDates.add_constructor(
+        "tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str
+    )
+    yaml = _rt()
+    yaml.Constructor = TextDates
+    return yaml
+
+
+def load_documents_rt(text: str, path: str, yaml: YAML | None = None) -> list[Any]:
+    """Parse every document with the round-trip loader (or ``yaml``), keeping positions."""
     try:
-        docs = list(rt_yaml().load_all(io.StringIO(text)))
+        docs = list((yaml or rt_yaml()).load_all(io.StringIO(text)))
     except YAMLError as err:
         raise ProblemError(yaml_problem(path, err, text)) from err
     except (ValueError, OverflowError, TypeError) as err:
