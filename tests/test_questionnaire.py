@@ -535,6 +535,9 @@ def test_second_rubric_through_a_pty_with_no_flags(tmp_path: Path) -> None:
     text = file.read_text()
     assert "pilot-site: not-sure" in text and "welcome.left-out: dont-know" in text
     assert "Results for Pilot Ward" in session.transcript
+    # The closing hint scores colleagues' files with the same rubric.
+    squeezed = "".join(plain(session.transcript).split())  # wrapped lines joined
+    assert f"peerreadyreportFOLDER-r{SECOND}--outreports/" in squeezed
     for word in DEFAULT_ONLY:
         assert word not in session.transcript, word
 
@@ -640,7 +643,7 @@ def test_options_by_position_on_any_scale(tmp_path: Path) -> None:
 def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
     from peerready.errors import PeerreadyError
 
-    with pytest.raises(PeerreadyError, match=r"expected one of peer-worker \(Peer worker\)"):
+    with pytest.raises(PeerreadyError, match=r"The roles are peer-worker \(Peer worker\)"):
         scripted(tmp_path, [], role="boss")
 
 

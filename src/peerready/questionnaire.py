@@ -34,7 +34,7 @@ from .errors import PeerreadyError
 from .evidence import cite_lines, source_label
 from .glance import counted
 from .outputs import write_atomic
-from .responses import Checker, _norm
+from .responses import Checker, _norm, role_id
 from .rubric import ContextQuestion, Item, Number, Rubric, item_key
 from .yamlio import ProblemError, load_documents_rt, read_text
 
@@ -936,13 +936,7 @@ def assess(
         raise PeerreadyError(NON_INTERACTIVE)
     if role is not None:
         # An id or a label, as in the file.
-        found = Checker(rubric).role_spellings.get(_norm(role))
-        if found is None:
-            raise PeerreadyError(
-                f"unknown role {role!r}; expected one of "
-                + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
-            )
-        role = found
+        role = role_id(rubric, role)
     team = _text(team)
     organisation = _text(organisation)
     existed = path.exists()

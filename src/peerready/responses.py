@@ -699,6 +699,22 @@ def _drop_duplicate_respondents(
     return kept, problems
 
 
+def role_id(rubric: Rubric, role: str) -> str:
+    """The rubric's role id for ``role`` given as an id or a label (any case, spacing, curly
+    apostrophes), as answer files allow.
+
+    Raises ``PeerreadyError`` naming every role by id and label when nothing matches.
+    """
+    found = Checker(rubric).role_spellings.get(_norm(role))
+    if found is None:
+        raise PeerreadyError(
+            f"unknown role {role!r}{suggest(role, rubric.role_ids) or '.'} The roles are "
+            + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
+            + "; give the id or the label."
+        )
+    return found
+
+
 def require_responses(result: LoadResult) -> None:
     """Scoring nothing is an error the user should hear about."""
     if not result.responses:
