@@ -366,3 +366,34 @@ def test_held_back_legend_only_when_some_team_is_held_back() -> None:
     )
     for page in index(none_held):
         assert "held back" not in page.lower()
+
+
+# --- newcomer re-trial: words where numbers are withheld or singular ------------------------------
+
+
+def test_withheld_context_counts_and_one_person_read_as_words() -> None:
+    """A context disagreement whose counts are withheld never prints "None"; one person is
+    "1 person counted"; no empty "(agreement )"; counts agree with their nouns."""
+    from peerready.scoring import ContextSpread
+
+    team = ward7()
+    spread = ContextSpread(question="stage", answers={"planning": None, "established": None})
+    one = team.model_copy(update={"context_disagreements": [spread]})
+    text = pages(one)
+    assert "None" not in text
+    assert (
+        "Planning the role, Peer workers in post (how many gave each answer is not shown, to "
+        "protect a small group)"
+    ) in text
+    single = team.model_copy(
+        update={
+            "respondents": 1,
+            "domains": [
+                d.model_copy(update={"respondents": 1, "agreement": None}) for d in team.domains
+            ],
+        }
+    )
+    text = pages(single)
+    assert "1 person counted" in text and "1 people" not in text
+    assert "(agreement )" not in text
+    assert "question(s)" not in pages(team)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .rubric import Rubric
 from .scoring import DomainScore, PlannedAction, TeamScore
 from .wording import action_reason, level_score_text
+from .wording import counted as counted  # re-exported: callers count with glance
 
 #: How many actions "what to do first" lists.
 FIRST_ACTIONS = 5
@@ -84,11 +85,6 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 question``, ``3 questions``, ``0 questions``: a count with its noun in agreement."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 @dataclass(frozen=True)

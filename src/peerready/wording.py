@@ -13,6 +13,11 @@ from .rubric import Rubric
 from .scoring import PlannedAction
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 question``, ``3 questions``, ``0 questions``: a count with its noun in agreement."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def score_text(value: float | None, boundaries: Iterable[float] = (), missing: str = "—") -> str:
     """``value`` rounded for display, keeping one decimal where a whole number would cross any
     of ``boundaries``."""
@@ -107,11 +112,12 @@ def action_reason(rubric: Rubric, action: PlannedAction) -> str:
     if action.source == "role-gap" and action.gap is not None:
         high, low = (rubric.role_label(r) for r in action.gap_roles[:2])
         return (
-            f"{action.gaps} question(s) where roles answered far apart; the widest gap is "
+            f"{counted(action.gaps or 0, 'question')} where roles answered far apart; the widest "
+            "gap is "
             f"{action.gap:.0f} points, between {high} and {low}"
         )
     if action.source == "unsure":
-        return f'many answered "don\'t know" on {action.unsure_items} question(s)'
+        return f'many answered "don\'t know" on {counted(action.unsure_items or 0, "question")}'
     return ""
 
 

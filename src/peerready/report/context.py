@@ -819,8 +819,8 @@ def _caveats(rubric: Rubric, team: TeamScore, min_group: int) -> list[str]:
     unsure = sum(len(d.unsure) for d in team.domains)
     if unsure:
         caveats.append(
-            f'Many said "{rubric.unsure_label}" on {unsure} question(s): the team may not have '
-            "been told; see each domain's questions."
+            f'Many said "{rubric.unsure_label}" on {counted(unsure, "question")}: the team may '
+            "not have been told; see each domain's questions."
         )
     return caveats
 
@@ -856,7 +856,7 @@ def _gaps_note(rubric: Rubric, team: TeamScore, total: int, threshold: float) ->
         )
     more = total - min(total, SUMMARY_GAPS)
     return (
-        f"{total} question(s) where role groups were {threshold:g} points or more apart"
+        f"{counted(total, 'question')} where role groups were {threshold:g} points or more apart"
         + (f"; the widest {SUMMARY_GAPS} are shown" if more else "")
         + "."
     )
@@ -1071,8 +1071,13 @@ def build_team_context(
         context_disagreements=[
             f"{rubric.context_by_id[c.question].text} "
             + ", ".join(
-                f"{rubric.context_by_id[c.question].label_of(a)} ({n})"
+                rubric.context_by_id[c.question].label_of(a) + (f" ({n})" if n is not None else "")
                 for a, n in c.answers.items()
+            )
+            + (
+                ""
+                if all(n is not None for n in c.answers.values())
+                else " (how many gave each answer is not shown, to protect a small group)"
             )
             for c in team.context_disagreements
         ],
