@@ -591,7 +591,10 @@ def _domain_view(
         provisional_why=provisional_words(rubric, result),
         interval=_interval_text(rubric, result),
         respondents="—" if result.respondents is None else str(result.respondents),
-        coverage=coverage_words(result.coverage if result.score is not None else None),
+        coverage=coverage_words(
+            result.coverage if result.score is not None else None,
+            rubric.unsure_label if result.unsure else None,
+        ),
         agreement=agreement_words(result.agreement) if result.score is not None else "",
         agreement_figure="" if result.agreement is None else f"{result.agreement:.2f}",
         summary=domain.summary,
@@ -941,7 +944,9 @@ def _summary(
             now_text, was_text, delta = _figures(rubric, overall.score, was)
             overall_change = (
                 f"Overall {was_text} ({was.label}) then, {now_text} ({overall.label}) now: "
-                f"{delta} points."
+                f"{delta} points (an average of the domains, so not judged against chance"
+                + ("; its level is held at the weakest domain's" if overall.held_back else "")
+                + ")."
             )
         respondents = team.baseline.respondents
         note = f"{respondents} people answered then." if respondents is not None else ""
@@ -1324,9 +1329,17 @@ def build_portfolio_context(
         )
     baseline = ""
     if report.baseline is not None:
+        dates = report.baseline.assessed
+        when = (
+            "at a date not given"
+            if not dates
+            else f"on {dates[0]}"
+            if dates[0] == dates[1]
+            else f"between {dates[0]} and {dates[1]} (each team's own date is in its report)"
+        )
         baseline = (
-            f"Changes are since the earlier round ({_dates(report.baseline.assessed)}), shown "
-            "only where both rounds' scores are published."
+            f"Changes are since the earlier round, answered {when}; shown only where both "
+            "rounds' scores are published. Different people may have answered in each round."
         )
     return Portfolio(
         title=f"{rubric.title}: portfolio of {len(report.teams)} team(s)",

@@ -139,14 +139,20 @@ def agreement_words(value: float | None) -> str:
     return "staff answered very differently"
 
 
-def coverage_words(value: float | None) -> str:
-    """How many of the expected answers were given, in words."""
+def coverage_words(value: float | None, unsure_label: str | None = None) -> str:
+    """How many of the expected answers were given, in words (an answer of "don't know" or
+    "not applicable" counts as given; ``unsure_label``, when many said "don't know" on some
+    question, is named so "answered" is not read as "scored")."""
     if value is None:
         return "answers not shown"
     if value >= 1:
-        return "every question answered"
-    share = f"{value:.0%} of questions answered"
-    return share if value >= COVERAGE_LOW else f"only {share}"
+        text = "every question answered"
+    else:
+        share = f"{value:.0%} of questions answered"
+        text = share if value >= COVERAGE_LOW else f"only {share}"
+    if unsure_label:
+        text += f', though many said "{unsure_label}" to some'
+    return text
 
 
 def crossed_edges(rubric: Rubric, low: float, high: float) -> list[float]:
