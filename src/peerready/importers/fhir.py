@@ -26,6 +26,7 @@ from ..errors import PeerreadyError, Problem, plain_message, problem_where
 from ..exporters.fhir import LinkSpec, canonical, link_specs
 from ..rubric import Rubric, format_loc
 from ..yamlio import ProblemError, load_documents_rt, locate
+from .batch import Export, Origin, export_stem
 from .mapping import UNFINISHED_IMPORTED, Planned, plan_file, write_files
 from .table import short_slug
 
@@ -206,7 +207,9 @@ def read_responses(
     specs = link_specs(rubric)
     taken: set[str] = set()
     planned: list[Planned] = []
-    source = short_slug(path.stem)
+    export = Export.of(path)
+    source, said = export_stem(out, short_slug(path.stem), export, str(path))
+    result.problems += said
     for response in _responses(data, str(path), result.problems):
         result.responses += 1
         found: list[tuple[Loc, str, str]] = []
@@ -225,9 +228,10 @@ def read_responses(
         if answer is None:
             continue
         suffix = f"-{source}-response{response.number:05d}.yaml"
-        text_out = render_answer_file(rubric, answer)
+        origin = Origin.at(export, f"response {response.number}", source)
+        text_out = f"{origin.line()}\n{render_answer_file(rubric, answer)}"
         planned.append(plan_file(out, answer.team or "team", suffix, taken, text_out))
-    written, clash = write_files(planned, out, overwrite=overwrite)
+    written, clash = write_files(planned, out, overwrite=overwrite, stem=source, export=export)
     result.written = written
     if clash is not None:
         result.problems.append(clash)

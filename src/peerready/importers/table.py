@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PeerreadyError, Problem
-from ..outputs import slugify
 
 #: Rows read at most; a survey export with more is almost certainly the wrong file.
 MAX_ROWS = 100_000
@@ -285,12 +284,24 @@ def _read_csv(path: Path, delimiter: str | None, encoding: str | None) -> Sheet:
     return Sheet(str(path), rows, notes)
 
 
-def short_slug(name: str, width: int = 40) -> str:
-    """A file name as a slug of at most ``width`` characters, cut at a word boundary."""
-    slug = slugify(name, set())
+def short_slug(name: str, width: int = 60) -> str:
+    """A file name as a slug that keeps everything that tells two names apart.
+
+    Every word and digit is kept (``… - Form responses 1`` and ``… 2``, ``…_09.15`` and
+    ``…_14.30`` stay different); a name longer than ``width`` is cut at a word boundary and
+    ends in a short hash of the whole name instead, so the cut never merges two names.
+    """
+    import hashlib
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     if len(slug) > width:
-        cut = slug[: width + 1]
-        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:width]
+        digest = hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:6]
+        cut = slug[: width - len(digest)]
+        cut = cut[: cut.rfind("-")] if "-" in cut.strip("-") else cut
+        slug = f"{cut.strip('-')}-{digest}"
     return slug.strip("-") or "export"
 
 
