@@ -11,7 +11,7 @@ from pathlib import Path
 
 from peerready.importers.table import short_slug
 
-from .tables import fixed_today, write_csv  # noqa: F401  (autouse)
+from .tables import every_draft_loads, fixed_today, write_csv  # noqa: F401  (autouse)
 from .test_import_trial import JOB, convert, draft, google_rows, responses, run, text_of
 
 
@@ -149,3 +149,58 @@ def test_a_new_export_with_more_rows_imports_only_the_new_ones(tmp_path: Path) -
         "cmht-north-export-row00003.yaml",
         "cmht-north-later-row00004.yaml",
     ]
+
+
+# --- A question header that appears twice: a draft that loads, and a CHECK on both copies ---
+
+
+def test_a_repeated_question_header_is_checked_and_the_draft_loads(tmp_path: Path) -> None:
+    header = text_of(JOB)
+    rows = [
+        ["Timestamp", "Which team are you in?", "What is your role?", header, header],
+        ["2026/11/03 9:00:10 AM GMT", "CMHT North", "Manager", "Fully in place", "Not at all"],
+        [
+            "2026/11/04 9:00:10 AM GMT",
+            "CMHT North",
+            "Manager",
+            "Partly in place",
+            "Partly in place",
+        ],
+    ]
+    source = write_csv(tmp_path / "twice.csv", rows)
+    text = draft(source, tmp_path / "map.yaml")  # every_draft_loads: it loads as written
+    assert (
+        "  # CHECK: column E has the same header as D; they hold different data in 1 row(s) "
+        "(row 2: 'Fully in place' in D, 'Not at all' in E). Decide which holds the answers: to "
+        "use E, write 'letter: E' here and ignore D\n"
+        f"  {JOB}:\n"
+        f'    column: "{header}"\n'
+        "    letter: D\n"
+    ) in text
+    assert (
+        f'  - {{column: "{header}", letter: E}}  # CHECK: the same header as column D, which is '
+        "mapped above; they hold different data in 1 row(s) (row 2: 'Fully in place' in D, 'Not "
+        "at all' in E). Decide which holds the answers: to use this one, map 'letter: E' above "
+        "and ignore D here"
+    ) in text
+    assert "not matched to any question" not in text
+    # The consultant's choice: the second copy, by its letter.
+    chosen = text.replace("    letter: D\n", "    letter: E\n").replace(
+        f'{{column: "{header}", letter: E}}', f'{{column: "{header}", letter: D}}'
+    )
+    (tmp_path / "chosen.yaml").write_text(chosen)
+    out = tmp_path / "out"
+    assert convert(source, tmp_path / "chosen.yaml", out)[0] == 0
+    from .test_import_trial import answers_of
+
+    assert answers_of(out, JOB) == [0, 2]
+
+
+def test_a_repeated_header_with_the_same_data_says_so(tmp_path: Path) -> None:
+    header = text_of(JOB)
+    rows = [
+        ["Timestamp", "Which team are you in?", "What is your role?", header, header],
+        ["2026/11/03 9:00:10 AM GMT", "CMHT North", "Manager", "Fully in place", "Fully in place"],
+    ]
+    text = draft(write_csv(tmp_path / "same.csv", rows), tmp_path / "map.yaml")
+    assert "column E has the same header as D; both hold the same data in every row." in text

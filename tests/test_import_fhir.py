@@ -17,7 +17,7 @@ from peerready.responses import load_responses
 from peerready.rubric import Rubric, load_rubric
 
 from .conftest import DATA
-from .tables import fixed_today  # noqa: F401  (autouse)
+from .tables import every_draft_loads, fixed_today  # noqa: F401  (autouse)
 from .test_import_redcap import invented_answers, scores
 
 DEFAULT = load_rubric()

@@ -23,6 +23,7 @@ from peerready.scoring import build_score_report
 
 from .conftest import DATA
 from .tables import (
+    every_draft_loads,  # noqa: F401  (autouse)
     fixed_today,  # noqa: F401  (autouse)
     write_csv,
     write_xlsx,
