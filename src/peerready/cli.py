@@ -1296,7 +1296,8 @@ def import_answers(
         written, problems = convert(
             sheet, mapping, rub, out, overwrite=overwrite, skip_unfinished=skip_unfinished
         )
-    print_problems(notes + problems)
+    problems = notes + problems
+    print_problems(problems)
     errors = sum(1 for p in problems if p.severity == "error")
     skipped = len(sheet.skipped)
     from .importers.batch import summary

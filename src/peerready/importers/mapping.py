@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -91,6 +91,9 @@ class ImportMap(BaseModel):
     """The mapping file's shape."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    #: True for a map made without a file (a REDCap export of peerready's dictionary): its
+    #: problems say how to fix them without one.
+    without_file: ClassVar[bool] = False
 
     rubric: str
     team: Source
@@ -808,6 +811,18 @@ def _row_answers(
 ) -> AnswerFile | None:
     reader = _RowReader(table, row, problems)
     cell, report = reader.cell, reader.report
+
+    def fix(in_map: str) -> str:
+        """What to do about a value the map does not translate, with or without a map file."""
+        if not mapping.without_file:
+            return in_map
+        return (
+            "correct the record in REDCap and export again; if the trust changed this field's "
+            "choices, give it back those `peerready export --format redcap` wrote, or draft a "
+            f"map with --draft-map FILE, {in_map.replace(' in the map', '')} there, and "
+            "convert with --map FILE"
+        )
+
     # A response the platform marks unfinished that stops before the team or role is not a
     # mapping fault: there is nothing to fix in the map.
     lost = "warning" if unfinished else "error"
@@ -838,8 +853,8 @@ def _row_answers(
             shown = f"role {raw_role!r} is not one of the roles"
         report(
             mapping.role,
-            f"{shown} ({', '.join(rubric.role_ids)}); add it under 'values' in "
-            "the map; row skipped",
+            f"{shown} ({', '.join(rubric.role_ids)}); "
+            f"{fix('add it under ' + repr('values') + ' in the map')}; row skipped",
             lost if not raw_role else "error",
         )
         return None
@@ -869,9 +884,10 @@ def _row_answers(
             report(
                 source,
                 f"{given!r} {several}takes one answer; left blank (if one of them is right, "
-                "map the cell under 'values')"
+                f"{fix('map the cell under ' + repr('values'))})"
                 if several
-                else f"{given!r} is not an answer to {qid!r}; left blank (map it under 'values')",
+                else f"{given!r} is not an answer to {qid!r}; left blank "
+                f"({fix('map it under ' + repr('values'))})",
             )
         else:
             context[qid] = chosen
@@ -901,11 +917,11 @@ def _row_answers(
             several = _several(given)
             report(
                 source,
-                f"{given!r} {several}takes one answer; left blank (if one of them is right, map "
-                "the cell under 'values')"
+                f"{given!r} {several}takes one answer; left blank (if one of them is right, "
+                f"{fix('map the cell under ' + repr('values'))})"
                 if several
                 else f"{given!r} is not an answer on this question's scale; left blank "
-                "(map it under 'values')",
+                f"({fix('map it under ' + repr('values'))})",
             )
             continue
         answers[item_id] = token_for(scale, parsed.kind, parsed.value)
@@ -926,8 +942,15 @@ def _row_answers(
             )
             report(
                 mapping.assessed,
-                f"{assessed_text!r} is not a date{hint}; left blank (set 'date_format' in the "
-                "map to the way this column writes dates)",
+                f"{assessed_text!r} is not a date{hint}; left blank ("
+                + (
+                    "REDCap writes a date field as YYYY-MM-DD: check that this field is the "
+                    "dictionary's date field, or draft a map with --draft-map FILE, set "
+                    "'date_format' there to the way this column writes dates, and convert "
+                    "with --map FILE)"
+                    if mapping.without_file
+                    else "set 'date_format' in the map to the way this column writes dates)"
+                ),
             )
     rid = cell(mapping.respondent_id) or f"{stem or table.source_slug}-row-{row.number}"
     return AnswerFile(
