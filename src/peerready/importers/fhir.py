@@ -311,6 +311,17 @@ def _authored(value: Any) -> tuple[str | None, str, str]:
     return day, "", ""
 
 
+def _closest(link: object, specs: dict[str, LinkSpec]) -> str:
+    """``; did you mean '…'?`` for a link id one slip away from one of the rubric's, else ``""``
+    (strict: a different question, such as 'about:shoe-size', gets no suggestion)."""
+    import difflib
+
+    if not isinstance(link, str):
+        return ""
+    close = difflib.get_close_matches(link, list(specs), n=1, cutoff=0.85)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _questionnaire(rubric: Rubric, answered: str) -> tuple[bool, str, str]:
     """Whether a response's ``questionnaire`` is this rubric's, and what to say about it.
 
@@ -329,13 +340,14 @@ def _questionnaire(rubric: Rubric, answered: str) -> tuple[bool, str, str]:
         ids = {rubric.id, rubric.id[:64]}
         if len(parts) >= 2 and parts[-2] == "Questionnaire" and parts[-1] in ids:
             said = (
-                f"answers {url!r}, a server's address for the Questionnaire with this rubric's "
-                f"id: read as this rubric's questionnaire ({expected!r})"
+                f"answers {answered.strip()!r}, a server's address for the Questionnaire with "
+                f"this rubric's id: read as this rubric's questionnaire ({expected!r})"
             )
         else:
             return (
                 False,
-                f"answers questionnaire {url!r}, not this rubric's {expected!r} (or a server "
+                f"answers questionnaire {answered.strip()!r}, not this rubric's {expected!r} (or "
+                "a server "
                 f"address ending in 'Questionnaire/{rubric.id}'); response skipped. Check "
                 "--rubric, or correct the response's questionnaire",
                 "",
@@ -414,7 +426,17 @@ def _check(
             return None
         found.append((("status",), f"{unfinished}; {UNFINISHED_IMPORTED}", "warning"))
     answered = data.get("questionnaire")
-    if answered:
+    if not answered:
+        found.append(
+            (
+                (),
+                "names no questionnaire (no 'questionnaire' element): read as this rubric's "
+                f"({canonical(rubric)}, version {rubric.version}) as far as its link ids match; "
+                "check that it answers this rubric's Questionnaire",
+                "warning",
+            )
+        )
+    else:
         ours, message, _ = _questionnaire(rubric, str(answered))
         if not ours:
             found.append((("questionnaire",), message, "error"))
@@ -438,8 +460,9 @@ def _check(
                 found.append(
                     (
                         (*loc, "linkId"),
-                        f"link id {link!r} is not in this rubric's "
-                        "Questionnaire; its answer is not imported",
+                        f"link id {link!r} is not in this rubric's Questionnaire; its answer "
+                        "is not imported"
+                        f"{_closest(link, specs)}",
                         "error",
                     )
                 )
