@@ -328,5 +328,5 @@ def test_report_with_bad_files_still_writes_and_exits_1(runner: CliRunner, tmp_p
     result = runner.invoke(app, ["report", str(folder), "--out", str(out)])
     assert result.exit_code == 1
     assert (out / "team-q.html").is_file()
-    assert "1 problem(s) in 1 file(s)" in (out / "index.html").read_text()
+    assert "1 answer file could not be read" in (out / "index.html").read_text()
     assert "Traceback" not in result.output

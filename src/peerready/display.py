@@ -226,6 +226,13 @@ def score_legend(report: ScoreReport, *, grid: bool, mark: str) -> list[str]:
             f"{named}: the level could change as more people answer; the answers are too few, "
             "or too spread out, to be sure of it."
         )
+    held = [t.team for t in report.teams if t.overall.score is not None and t.overall.held_back]
+    if held:
+        lines.append(
+            "Overall: the average of the domain scores, but its level is never above the "
+            "weakest domain's (a rule of this tool, not a research finding); for "
+            f"{join_words(held)} that holds the level below the band the average falls in."
+        )
     if hidden:
         verb = "is" if len(hidden) == 1 else "are"
         lines.append(
@@ -424,7 +431,7 @@ def _first_actions(actions: list[MergedAction], count: int) -> list[RenderableTy
         return ["", "No actions were triggered."]
     heading = "What to do first"
     if count < len(actions):
-        heading += f" ({count} of {len(actions)}; the report lists all {len(actions)})"
+        heading += f" ({count} of {len(actions)}; a report lists all {len(actions)})"
     return ["", f"[bold]{heading}[/bold]", _actions_grid(actions[:count], priority=False)]
 
 

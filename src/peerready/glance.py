@@ -36,6 +36,8 @@ class MergedAction:
     domain_titles: list[str]
     reasons: list[str]
     evidence: list[str]
+    #: ``product`` when every action behind the line rests on the rubric's own good practice.
+    basis: str = "evidence"
     #: The raised actions merged into this line, most urgent first.
     sources: tuple[PlannedAction, ...] = ()
 
@@ -70,6 +72,7 @@ def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Merg
                     for a in group
                 ],
                 evidence=list(dict.fromkeys(k for a in group for k in a.evidence)),
+                basis="product" if all(a.basis == "product" for a in group) else "evidence",
                 sources=tuple(group),
             )
         )

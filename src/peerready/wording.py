@@ -25,6 +25,48 @@ def score_text(value: float | None, boundaries: Iterable[float] = (), missing: s
     return f"{whole:.0f}"
 
 
+def signed_text(value: float, decimal: bool = False) -> str:
+    """A change with its sign: ``+13``, ``−5`` (a true minus sign), ``0``.
+
+    One decimal when ``decimal`` is asked for, and always when a change that is not 0 would
+    round to a whole 0: ``−0.2``, never ``−0`` or ``0`` for a real move.
+    """
+    if not decimal and round(value) == 0 and value != 0:
+        decimal = True
+    text = f"{abs(value):.1f}" if decimal else f"{abs(round(value)):.0f}"
+    if float(text) == 0:
+        return "0"
+    return ("+" if value > 0 else "−") + text
+
+
+def _shown_number(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def difference_texts(
+    first: float, second: float, difference: float, first_text: str, second_text: str
+) -> tuple[str, str, bool]:
+    """Two scores shown together with their difference (``first`` minus ``second``), so that
+    the difference shown is the difference of the figures shown.
+
+    ``first_text`` and ``second_text`` are the scores as shown elsewhere. Returns the texts to
+    show and whether the difference needs its decimal: whole numbers where they agree,
+    otherwise all three with one decimal, so "62.5 and 37.5, 25 apart" never reads "62 and 38,
+    25 apart", and "45.0 then, 44.8 now" never reads "−0".
+    """
+    whole = round(difference)
+    if whole != 0 or difference == 0:
+        shown = _shown_number(first_text) - _shown_number(second_text)
+        if abs(shown - whole) < 1e-9:
+            return first_text, second_text, False
+    return f"{first:.1f}", f"{second:.1f}", True
+
+
+def difference_text(difference: float, decimal: bool) -> str:
+    """A distance between two scores, unsigned: ``25`` or ``24.6``."""
+    return f"{abs(difference):.1f}" if decimal else f"{abs(round(difference)):.0f}"
+
+
 def level_score_text(rubric: Rubric, value: float | None, *more: float) -> str:
     """A score shown next to its level: band edges (and any ``more`` thresholds) respected."""
     return score_text(value, [*rubric.band_edges, *more])
