@@ -18,6 +18,7 @@ from peerready.scoring import ScoreReport
 
 from .conftest import ROOT
 from .test_report import hostile_dir  # noqa: F401  (fixture)
+from .test_report_rounds import follow_up  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 RUBRIC = load_rubric()
@@ -168,3 +169,23 @@ def test_accessibility_check_can_fail(browser: Any, tmp_path: Path) -> None:
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
     page.close()
     assert result.violations_count >= 2
+
+
+def test_follow_up_with_plan_trend_and_headcount_in_chromium(
+    browser: Any,
+    follow_up: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Ward 7's third round: the plan, the trend charts and who answered pass axe at both
+    widths, scroll nowhere at 1280 px, and the summary (with the agreed priorities) prints
+    alone on page 1."""
+    for page_path in sorted(follow_up.glob("*.html")):
+        pdf = check_page(browser, page_path, tmp_path)
+        if page_path.name == "index.html":
+            continue
+        pages = pdf_pages(pdf)
+        assert "What to do first: the team's agreed priorities" in pages[0]
+        assert "Overdue. Status: in progress, was due 2027-03-31." in pages[0]
+        assert "Read with care" in pages[0] and "Readiness by domain" not in pages[0]
+        assert "Readiness by domain" in pages[1][:60]
+        assert "Across rounds" in " ".join(pages[1:])

@@ -15,7 +15,7 @@ from peerready.participation import Headcount
 from peerready.plans import PlanEntry, PlanFile, PlanHeader
 from peerready.report import render_reports
 from peerready.responses import load_responses
-from peerready.results import build_results
+from peerready.results import RoundReport, build_results
 from peerready.rounds import make_round
 from peerready.rubric import Rubric, load_rubric
 from peerready.scoring import ScoreReport, build_score_report
@@ -272,3 +272,12 @@ def test_second_rubric_report_with_rounds_has_only_its_own_words(tmp_path: Path)
             continue
         for word in ("Peer worker", "peer-worker-readiness", "Gillard", "Role distinctiveness"):
             assert word not in str(content), (name, word)
+
+
+def test_reports_from_the_saved_scores_json_are_the_same(follow_up: Path) -> None:
+    """Plan, trend and participation views are built from the published results alone:
+    rendered again from scores.json, every file is the same."""
+    saved = RoundReport.model_validate_json((follow_up / "scores.json").read_bytes())
+    files = render_reports(RUBRIC, saved, formats=["html", "md"])
+    for name, content in files.items():
+        assert (follow_up / name).read_text(encoding="utf-8") == content, name
