@@ -8,6 +8,7 @@ Names imported only for type checking are quoted.
 """
 
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -457,8 +458,11 @@ def template(
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if role is not None and role not in rub.role_ids:
-        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    if role is not None:
+        from .responses import role_id
+
+        with user_errors():
+            role = role_id(rub, role)
     blank = blank_answer_file(team=team, role=role, organisation=organisation)
     text = render_answer_file(rub, blank)
     if out is None:
@@ -1117,9 +1121,10 @@ def assess(
                 f"{escape(scores.teams[0].team)} to {escape(str(report_dir))} (open "
                 f"{escape(str(report_dir / 'index.html'))})."
             )
+        chosen = "" if rubric == "default" else f" -r {shlex.quote(str(rubric))}"
         footer.append(
             f"Your answers are in {escape(str(file))}. Colleagues' files for the same team "
-            "can be scored together with: peerready report FOLDER --out reports/"
+            f"can be scored together with: peerready report FOLDER{escape(chosen)} --out reports/"
         )
         # The results fit the screen, so the overall level is still there at the end.
         print_team_summary(console, rub, scores, footer=footer)
@@ -1142,8 +1147,11 @@ def form(
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if role is not None and role not in rub.role_ids:
-        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    if role is not None:
+        from .responses import role_id
+
+        with user_errors():
+            role = role_id(rub, role)
     text = render_form(rub, team=team, role=role, organisation=organisation)
     with user_errors():
         write_atomic(out, text)
