@@ -1231,9 +1231,18 @@ def import_answers(
             )
         print_problems(found.problems)
         errors = sum(1 for p in found.problems if p.severity == "error")
+        from .importers.batch import summary
+
         err_console.print(
-            f"{found.responses} QuestionnaireResponse(s): wrote {len(found.written)} answer "
-            f"file(s) to {escape(str(out))}; {errors} problem(s) stopped an answer or a response."
+            escape(
+                summary(
+                    f"{found.responses} QuestionnaireResponse(s)",
+                    len(found.written),
+                    found.problems,
+                    str(out),
+                    "problem(s) stopped an answer or a response",
+                )
+            )
         )
         if errors:
             raise typer.Exit(1)
@@ -1295,13 +1304,15 @@ def import_answers(
         written, problems = convert(
             sheet, mapping, rub, out, overwrite=overwrite, skip_unfinished=skip_unfinished
         )
-    print_problems(notes + problems)
+    problems = notes + problems
+    print_problems(problems)
     errors = sum(1 for p in problems if p.severity == "error")
     skipped = len(sheet.skipped)
-    err_console.print(
-        f"{len(sheet.rows) - skipped} response row(s): wrote {len(written)} answer file(s) to "
-        f"{escape(str(out))}; {errors} cell(s) or row(s) could not be mapped."
-    )
+    from .importers.batch import summary
+
+    rows = f"{len(sheet.rows) - skipped} response row(s)"
+    faults = "cell(s) or row(s) could not be mapped"
+    err_console.print(escape(summary(rows, len(written), problems, str(out), faults)))
     if errors:
         raise typer.Exit(1)
 

@@ -16,7 +16,7 @@ from .results import RoundReport
 from .rounds import Change, ItemChange
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
-from .wording import level_score_text, score_text
+from .wording import level_score_text, score_text, signed_text
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -276,11 +276,9 @@ def change_text(
 ) -> str:
     """``+7``, ``−0.2``, ``no change``: whole points, with one decimal where rounding would
     show 0, and the levels then and now when they differ."""
-    if round(change, 1) == 0:
-        shown = "no change"
-    else:
-        shown = f"{change:+.1f}" if abs(change) < 0.5 else f"{change:+.0f}"
-    text = shown.replace("-", "−")
+    text = signed_text(change)
+    if text == "0":
+        text = "no change"
     if before_label and after_label and before_label != after_label:
         text += f" ({before_label} → {after_label})"
     return text
