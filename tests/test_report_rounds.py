@@ -193,9 +193,9 @@ def test_without_a_headcount_the_response_rate_is_unknown(tmp_path: Path) -> Non
     summary = text_of(summary_html(str(files["team-q.html"])))
     assert "Response rate unknown: no headcount was given (--headcount)" in summary
     assert "Response rate unknown" in str(files["team-q.md"])
-    index = text_of(str(files["index.html"]))
-    assert "Team Q no plan — — — unknown (no headcount)" in index
-    assert "Teams with no agreed plan: Team Q." in index
+    # With neither plans nor a headcount, the portfolio leaves out a table of "no plan" and
+    # "unknown" for every team.
+    assert "Plans and who answered" not in str(files["index.html"])
     # A plain ScoreReport (no rounds) renders as before, without these blocks.
     plain = render_reports(rubric, report, formats=["html"])
     assert 'id="who"' not in str(plain["team-q.html"])

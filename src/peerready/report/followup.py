@@ -592,8 +592,15 @@ def portfolio_followup(
     teams: Sequence[TeamScore], links: Mapping[str, str]
 ) -> PortfolioFollowUp | None:
     """Per team (in the order given): agreed priorities, done, in progress, overdue and the
-    response rate; None for plain scores (no rounds)."""
+    response rate; None for plain scores (no rounds), or when no team has a plan or a headcount."""
     if not teams or not all(hasattr(t, "participation") for t in teams):
+        return None
+    # Without any plan file or headcount the table would say "no plan" and "unknown" for every
+    # team: leave it out (the method says the response rate is unknown).
+    parts: list[Participation | None] = [getattr(t, "participation", None) for t in teams]
+    if all(getattr(t, "plan", None) is None for t in teams) and not any(
+        p is not None and p.known for p in parts
+    ):
         return None
     rows = []
     no_plan = []
