@@ -114,6 +114,12 @@ def test_example_reports_regenerate_identically(
         )
 
 
+def test_example_outputs_hold_no_path_of_this_machine() -> None:
+    """CI checks out elsewhere: the committed reports must not depend on where they were made."""
+    for path in REPORTS.iterdir():
+        assert str(ROOT) not in path.read_text(encoding="utf-8"), path.name
+
+
 def test_readme_quick_start_is_the_command_that_made_the_examples() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = " ".join(["peerready", *EXAMPLE_COMMAND, "--out", "examples/reports"])

@@ -612,7 +612,9 @@ class PlanAction(Out):
 
 
 class TeamPlan(Out):
-    """A team's plan as the scores carry it; counts are over the agreed priorities."""
+    """A team's plan as the scores carry it; counts are over the agreed priorities.
+
+    ``file`` is the plan file's name (not its folder)."""
 
     file: str
     drafted: date | None
@@ -713,7 +715,8 @@ def plan_status(
         )
     agreed = [e for e in entries if e.agreed]
     return TeamPlan(
-        file=plan.path,
+        # The file's name only: a full path would differ between machines and may name a person.
+        file=Path(plan.path).name,
         drafted=plan.header.drafted,
         round=plan.header.round,
         as_of=as_of,
