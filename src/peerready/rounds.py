@@ -538,6 +538,12 @@ def repeats_answers(pairs: Sequence[Pair]) -> bool:
                for a, b in pairs)  # fmt: skip
 
 
+def _differing(pairs: Sequence[Pair]) -> int:
+    """How many answer documents are not repeated unchanged in both rounds (a changed one
+    counts once: its two versions are one person's difference)."""
+    return sum(1 for a, b in pairs if a is None or b is None or a.fingerprint != b.fingerprint)
+
+
 def _atom_counts(key: str, pairs: Sequence[Pair], item: str) -> Counter[OverlapAtom]:
     """Who contributes to ``item`` in either round: a paired respondent whose answer is the
     same in both is one atom spanning the rounds (it cancels when they are subtracted); any
@@ -633,8 +639,11 @@ def overlaps(
     role cells, organisation pools) is put together, with the same exact algebra as the
     disclosure control within a round (``disclosure.publishable``): if any group of
     1..min_group−1 people can be worked out, the team's two rounds may not be shown side by
-    side. This covers the plain case (the rounds share respondents and differ by fewer than
-    min_group people) and every shape that reduces to it: a late answer in one role while many
+    side. Whatever is published, the team is also reported when fewer than min_group answer
+    documents differ between the rounds (late, withdrawn or changed: one late answer next to
+    one withdrawn is a difference of two people, and either of them learns the other's). This
+    covers the plain case (the rounds share respondents and differ by fewer than min_group
+    people) and every shape the algebra finds: a late answer in one role while many
     others left, a few who answered a question in one round only, an organisation pool that
     changes by one person. It does not flag two rounds in which every respondent answered
     afresh: with no answer repeated, nothing cancels, and the difference of the sums
@@ -662,7 +671,10 @@ def overlaps(
     if not shared:
         return []
     min_group = later.report.settings.min_group
-    flagged: set[str] = set()
+    # The plain case, whatever is published: the answers that differ between the rounds (late,
+    # withdrawn or changed) are fewer than min_group, so any one of those people (or anyone
+    # who knows the rest) learns the others' from the difference of the sums.
+    flagged = {key for key in shared if 0 < _differing(pairs[key]) < min_group}
     for item in rubric.items:
         counts: Counter[OverlapAtom] = Counter()
         for key, found in pairs.items():
