@@ -140,8 +140,10 @@ def test_a_corrected_answer_does_not_hide_a_late_one() -> None:
     first = everyone[0]
     options = [o.value for o in RUBRIC.scale_of(key).options]
     other = next(v for v in options if v != first.answers[key].value)
-    changed = replace(first, answers={**first.answers, key: replace(first.answers[key],
-                                                                    kind="scored", value=other)})
+    changed = replace(
+        first,
+        answers={**first.answers, key: replace(first.answers[key], kind="scored", value=other)},
+    )
     late = crowd("T", {"manager": 1}, 2, start=50)
     assert flagged(everyone, [changed, *everyone[1:], *late]) == {"T": (11, 1, 0)}
 

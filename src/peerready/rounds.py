@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .disclosure import Candidate, publishable
 from .errors import PeerreadyError, Problem
@@ -284,10 +284,16 @@ def withheld_entry(found: Round, team: TeamScore) -> HistoryEntry:
         overall_score=None,
         overall_level=HIDDEN,
         domains=[
-            HistoryDomain(id=d.id, score=None, level=HIDDEN, provisional=False, interval=None,
-                          respondents=None)
+            HistoryDomain(
+                id=d.id,
+                score=None,
+                level=HIDDEN,
+                provisional=False,
+                interval=None,
+                respondents=None,
+            )
             for d in team.domains
-        ],  # fmt: skip
+        ],
         withheld="overlapping-respondents",
     )
 
@@ -488,17 +494,16 @@ class Overlap:
         how = " and ".join(differ) or "none in one round only"
         return (
             f"{self.team}: rounds {self.earlier!r} and {self.later!r} share {self.shared} "
-            f"respondent(s), some with the same answers in both ({how}); side by side, their numbers would give away by subtraction "
-            f"the answers of fewer than {min_group} people, so the change between them is not "
+            f"respondent(s), some with the same answers in both ({how}); side by side, their "
+            f"numbers would give away by subtraction the answers of fewer than {min_group} "
+            "people, so the change between them is not "
             f"shown for {self.team} (nor round {self.earlier!r}'s numbers in its history). "
             "Publish one report per round: if answers came in late, re-run the round once all "
             "answers are in and publish only that report"
         )
 
 
-def pair_respondents(
-    before: Sequence[Respondent], after: Sequence[Respondent]
-) -> list[Pair]:
+def pair_respondents(before: Sequence[Respondent], after: Sequence[Respondent]) -> list[Pair]:
     """One team's respondents in two rounds, paired: the same respondent id (when both give
     one), else the same answer document; the rest stand alone."""
     pairs: list[Pair] = []
@@ -607,6 +612,11 @@ def _published(
     return [c for c in candidates if c.atoms], public
 
 
+def _team_keys(candidate: Candidate) -> set[str]:
+    """The teams whose people a candidate adds up."""
+    return {cast(OverlapAtom, a)[0] for a in candidate.atoms}
+
+
 def _reveals(
     counts: Mapping[OverlapAtom, int],
     candidates: Sequence[Candidate],
@@ -615,7 +625,11 @@ def _reveals(
 ) -> bool:
     """Whether the candidates, published together, let a group of 1..min_group−1 contributors
     be worked out (the same exact algebra as ``disclosure.publishable``)."""
-    shown = [c for c in candidates if sum(counts.get(a, 0) for a in c.atoms) >= min_group]
+    shown = [
+        c
+        for c in candidates
+        if sum(counts.get(cast(OverlapAtom, a), 0) for a in c.atoms) >= min_group
+    ]
     return len(publishable(counts, shown, min_group, public=public)) < len(shown)
 
 
@@ -656,9 +670,7 @@ def overlaps(
     if earlier.respondents is None or later.respondents is None:
         return []
     reports = (earlier.report, later.report)
-    keys = [
-        {t.team: match_key(t.team, register) for t in report.teams} for report in reports
-    ]
+    keys = [{t.team: match_key(t.team, register) for t in report.teams} for report in reports]
     people: list[dict[str, list[Respondent]]] = [defaultdict(list), defaultdict(list)]
     for side, crowd in enumerate((earlier.respondents, later.respondents)):
         for person in crowd:
@@ -693,7 +705,7 @@ def overlaps(
         for group in _components(candidates, shared):
             if group <= flagged:
                 continue
-            inside = [c for c in candidates if {a[0] for a in c.atoms} <= group]
+            inside = [c for c in candidates if _team_keys(c) <= group]
             here = Counter({a: n for a, n in counts.items() if a[0] in group})
             if not _reveals(here, inside, public, min_group):
                 continue
@@ -703,7 +715,7 @@ def overlaps(
                 for key in group & shared
                 if _reveals(
                     Counter({a: n for a, n in here.items() if a[0] == key}),
-                    [c for c in inside if {a[0] for a in c.atoms} == {key}],
+                    [c for c in inside if _team_keys(c) == {key}],
                     public,
                     min_group,
                 )
@@ -739,7 +751,7 @@ def _components(candidates: Sequence[Candidate], shared: set[str]) -> list[set[s
         return key
 
     for candidate in candidates:
-        teams = sorted({a[0] for a in candidate.atoms})
+        teams = sorted(_team_keys(candidate))
         for other in teams[1:]:
             parent[root(other)] = root(teams[0])
         for key in teams[:1]:
