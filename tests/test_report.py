@@ -292,11 +292,23 @@ def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_pat
     compared = runner.invoke(app, ["compare", str(before), str(after)], env={"COLUMNS": "160"})
     assert compared.exit_code == 0, compared.output
     assert "Team Z" in compared.stdout and "Not yet ready →" in compared.stdout
+    flat = " ".join(compared.stdout.split())
+    assert "+50 (Not yet ready → Developing), more than chance" in flat
+    assert '"More than chance": the 95%' in flat
     # A saved scores.json works as the baseline too.
     again = runner.invoke(
         app, ["compare", str(out / "scores.json"), str(after)], env={"COLUMNS": "160"}
     )
-    assert again.exit_code == 0 and "+0" in again.stdout
+    assert again.exit_code == 0 and "no change" in again.stdout and "+0" not in again.stdout
+
+
+def test_compare_never_shows_minus_zero() -> None:
+    from peerready.display import change_text
+
+    assert change_text(-0.2) == "−0.2" and change_text(0.3) == "+0.3"
+    assert change_text(0.0) == change_text(-0.04) == "no change"
+    assert change_text(7.4) == "+7" and change_text(-12.6) == "−13"
+    assert change_text(-0.2, "Developing", "Not yet ready") == "−0.2 (Developing → Not yet ready)"
 
 
 def test_reports_are_deterministic(runner: CliRunner, tmp_path: Path) -> None:

@@ -321,3 +321,15 @@ def test_score_table_never_cuts_levels_short(runner: CliRunner) -> None:
     assert "Crisis Resolution Team" in narrow.stdout and "63 Developing" in narrow.stdout
     assert "(provisional)" in narrow.stdout and "?" not in narrow.stdout
     assert "first actions" in narrow.stdout
+
+
+def test_two_rounds_in_one_batch_are_named_as_such(runner: CliRunner) -> None:
+    """`peerready score examples/` reads both example rounds: say so, and how to score them."""
+    root = Path(__file__).resolve().parents[1] / "examples"
+    result = runner.invoke(app, ["score", str(root)], env={"COLUMNS": "200"})
+    flat = " ".join(result.stderr.split())
+    assert "two survey rounds seem to be mixed in one batch" in flat
+    assert "giving the earlier one as --baseline" in flat
+    # The same id twice in one round is still the plain duplicate.
+    one = load_responses([root / "round-2026-11"], load_rubric())
+    assert not [p for p in one.problems if "survey rounds" in p.message]

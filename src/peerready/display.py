@@ -264,35 +264,80 @@ def _actions_grid(actions: list[MergedAction], *, priority: bool) -> Padding:
     return Padding(grid, (0, 0, 0, 1))
 
 
+def change_text(
+    change: float, before_label: str | None = None, after_label: str | None = None
+) -> str:
+    """``+7``, ``−0.2``, ``no change``: whole points, with one decimal where rounding would
+    show 0, and the levels then and now when they differ."""
+    if round(change, 1) == 0:
+        shown = "no change"
+    else:
+        shown = f"{change:+.1f}" if abs(change) < 0.5 else f"{change:+.0f}"
+    text = shown.replace("-", "−")
+    if before_label and after_label and before_label != after_label:
+        text += f" ({before_label} → {after_label})"
+    return text
+
+
 def print_comparison(
     console: Console, rubric: Rubric, before: ScoreReport, after: ScoreReport
 ) -> None:
-    """Per team and domain: baseline and follow-up scores and levels, and the change."""
+    """Per team and domain: baseline and follow-up scores and levels, the change, and whether
+    it is more than chance alone would give (from ``after``'s ``baseline_change`` when it is a
+    ``RoundReport``; see ``stats``). A legend says what every mark means."""
     earlier = {t.team: t for t in before.teams}
+    changes = {
+        t.team: t.baseline_change
+        for t in getattr(after, "teams", [])
+        if getattr(t, "baseline_change", None) is not None
+    }
     table = Table(title="Change since the baseline", title_justify="left", show_lines=True)
     for column in ("team", "domain", "baseline", "follow-up", "change"):
-        table.add_column(column, justify="right" if column == "change" else "left")
+        table.add_column(column)
+    provisional = False
+    chance_judged = False
     for team in after.teams:
         old = earlier.get(team.team)
-        rows: list[tuple[str, Overall | DomainScore | None, Overall | DomainScore]] = [
-            ("Overall", old.overall if old else None, team.overall)
+        found = changes.get(team.team)
+        judged = {d.id: d.beyond_chance for d in found.domains} if found else {}
+        rows: list[tuple[str, str, Overall | DomainScore | None, Overall | DomainScore]] = [
+            ("", "Overall", old.overall if old else None, team.overall)
         ]
         old_domains = {d.id: d for d in old.domains} if old else {}
-        rows += [(d.title, old_domains.get(d.id), d) for d in team.domains]
-        for number, (name, was, now) in enumerate(rows):
-            change = "no baseline"
+        rows += [(d.id, d.title, old_domains.get(d.id), d) for d in team.domains]
+        for number, (key, name, was, now) in enumerate(rows):
+            change = "no baseline" if old is None else "not shown"
             if was is not None and was.score is not None and now.score is not None:
-                change = f"{now.score - was.score:+.0f}"
-                if was.level != now.level:
-                    change += f" ({escape(was.label)} → {escape(now.label)})"
+                change = change_text(now.score - was.score, was.label, now.label)
+                beyond = judged.get(key)
+                if beyond is not None:
+                    chance_judged = True
+                    change += ", more than chance" if beyond else ", could be chance"
+            provisional = provisional or bool(now.provisional or (was and was.provisional))
             table.add_row(
                 escape(team.team) if number == 0 else "",
                 escape(name),
-                escape(_cell(rubric, was.score, was.label, was.provisional)) if was else "—",
-                escape(_cell(rubric, now.score, now.label, now.provisional)),
-                change,
+                escape(_cell(rubric, was.score, was.label, was.provisional, PROVISIONAL_MARK))
+                if was
+                else "—",
+                escape(_cell(rubric, now.score, now.label, now.provisional, PROVISIONAL_MARK)),
+                escape(change),
             )
     console.print(table)
+    legend = ["Scores are 0–100."]
+    if provisional:
+        legend.append(
+            f"{PROVISIONAL_MARK} = provisional: the level could change as more people answer; "
+            "the answers are too few, or too spread out, to be sure of it."
+        )
+    if chance_judged:
+        legend.append(
+            '"More than chance": the 95% interval of the change leaves out zero, so the change '
+            "is bigger than two surveys of the same team would usually differ by chance alone; "
+            '"could be chance": it does not. The overall score is not judged this way.'
+        )
+    for line in legend:
+        console.print(escape(line))
     missing = sorted(set(earlier) - {t.team for t in after.teams})
     if missing:
         console.print("In the baseline only: " + ", ".join(escape(m) for m in missing))

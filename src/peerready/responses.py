@@ -661,6 +661,10 @@ def _listed(paths: Iterable[str], limit: int = 5) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+#: Answers from one person this many days apart are taken for two survey rounds.
+ROUND_GAP_DAYS = 60
+
+
 def _drop_duplicate_respondents(
     responses: Iterable[Response],
 ) -> tuple[list[Response], list[Problem]]:
@@ -673,14 +677,23 @@ def _drop_duplicate_respondents(
             key = (response.team, response.respondent_id)
             first = seen.setdefault(key, response)
             if first is not response:
-                problems.append(
-                    Problem(
-                        response.path,
-                        where="respondent.id",
-                        message=f"duplicate respondent id {response.respondent_id!r} in team "
-                        f"{response.team!r} (first seen in {first.path}); this copy is skipped",
-                    )
+                message = (
+                    f"duplicate respondent id {response.respondent_id!r} in team "
+                    f"{response.team!r} (first seen in {first.path}); this copy is skipped"
                 )
+                if (
+                    first.assessed is not None
+                    and response.assessed is not None
+                    and abs((response.assessed - first.assessed).days) > ROUND_GAP_DAYS
+                ):
+                    message = (
+                        f"respondent id {response.respondent_id!r} in team {response.team!r} "
+                        f"answered on {response.assessed} here and on {first.assessed} in "
+                        f"{first.path}: two survey rounds seem to be mixed in one batch. Score "
+                        "each round's folder on its own, giving the earlier one as --baseline; "
+                        "this copy is skipped"
+                    )
+                problems.append(Problem(response.path, where="respondent.id", message=message))
                 continue
         kept.append(response)
     return kept, problems
