@@ -705,7 +705,12 @@ def person_truth(
     people: list[Response], later: list[Response]
 ) -> dict[tuple[str, SubAtom], list[float]]:
     """Each person's contribution per measure, filed under 'both' when it is the same in both
-    rounds, else under the round it is in ('then', 'now')."""
+    rounds, else under the round it is in ('then', 'now').
+
+    A reader can count on an answer being the same in both rounds only where the rounds repeat
+    answers: in a team in which someone's whole answer document is in both (a re-run). Where
+    every document changed, the rounds are treated as answered afresh (what peerready promises;
+    see ``rounds.overlaps``), and each contribution is filed under its own round."""
 
     def who(p: Response) -> tuple[str, str, str, str]:
         return (p.team, p.role, p.respondent_id or "", p.path)
@@ -713,6 +718,7 @@ def person_truth(
     # The strategy keeps paths and ids, so a person is the same person in both rounds.
     then = {who(p): p for p in people}
     now = {who(p): p for p in later}
+    repeats = {person[0] for person in set(then) & set(now) if then[person] == now[person]}
     truth: dict[tuple[str, SubAtom], list[float]] = defaultdict(list)
     for person in set(then) | set(now):
         first = score_respondent(RUBRIC, then[person]) if person in then else None
@@ -725,7 +731,7 @@ def person_truth(
                     values.append(None)
                 else:
                     values.append(1.0 if measure == "n" else scored.items.get(measure))
-            if values[0] is not None and values[0] == values[1]:
+            if team in repeats and values[0] is not None and values[0] == values[1]:
                 truth[(measure, (team, role, "both"))].append(values[0])
                 continue
             for side, value in zip(("then", "now"), values, strict=True):

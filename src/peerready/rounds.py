@@ -25,6 +25,7 @@ from .errors import PeerreadyError, Problem
 from .responses import Response
 from .rubric import Rubric
 from .scoring import (
+    COUNT,
     HIDDEN,
     DomainScore,
     ItemScore,
@@ -555,8 +556,11 @@ def _atom_counts(key: str, pairs: Sequence[Pair], item: str) -> Counter[OverlapA
     other answer counts in its own round only. (Called for teams whose rounds repeat answers.)"""
     counts: Counter[OverlapAtom] = Counter()
     for then, now in pairs:
-        was = then.items.get(item) if then else None
-        is_ = now.items.get(item) if now else None
+        if item == COUNT:  # the head count: everyone counts once in each round they are in
+            was, is_ = (1.0 if then else None), (1.0 if now else None)
+        else:
+            was = then.items.get(item) if then else None
+            is_ = now.items.get(item) if now else None
         if then is not None and now is not None and was is not None and was == is_:
             counts[(key, then.role, now.role)] += 1
             continue
@@ -586,6 +590,12 @@ def _published(
         key = keys[team.team]
         if team.visibility in {"self-assessment", "small-team-shown"}:
             public |= covering({key})
+        if item == COUNT:
+            if team.respondents is not None:
+                candidates.append(Candidate("team", (side, key), covering({key})))
+            for role in team.roles:
+                candidates.append(Candidate("team-role", (side, key, role), covering({key}, role)))
+            continue
         for domain in team.domains:
             for found in domain.items:
                 if found.id != item:
@@ -598,6 +608,20 @@ def _published(
                     )
     for org in report.organisations:
         members = {keys[t] for t in org.teams if t in keys}
+        if item == COUNT:
+            if org.respondents is not None:
+                candidates.append(
+                    Candidate("organisation", (side, org.organisation), covering(members))
+                )
+            for role in org.roles:
+                candidates.append(
+                    Candidate(
+                        "organisation-role",
+                        (side, org.organisation, role),
+                        covering(members, role),
+                    )
+                )
+            continue
         for gap in org.role_gaps:
             if gap.gap.item != item:
                 continue
@@ -687,7 +711,7 @@ def overlaps(
     # withdrawn or changed) are fewer than min_group, so any one of those people (or anyone
     # who knows the rest) learns the others' from the difference of the sums.
     flagged = {key for key in shared if 0 < _differing(pairs[key]) < min_group}
-    for item in rubric.items:
+    for item in (COUNT, *rubric.items):
         counts: Counter[OverlapAtom] = Counter()
         for key, found in pairs.items():
             if key not in shared:  # new answers throughout: nothing cancels
