@@ -537,6 +537,36 @@ def pair_respondents(before: Sequence[Respondent], after: Sequence[Respondent]) 
     return pairs
 
 
+def pair_corrections(pairs: Sequence[Pair]) -> list[Pair]:
+    """In rounds that repeat answers, a document left unpaired that differs from one in the
+    other round (same role) in fewer than half of its answers is taken for the same person's
+    corrected answers (their id, if any, changed or missing): paired, closest first. Taking two
+    people for one only makes the check stricter where their answers agree."""
+    done = [p for p in pairs if p[0] is not None and p[1] is not None]
+    then = [a for a, b in pairs if a is not None and b is None]
+    now = [b for a, b in pairs if a is None and b is not None]
+
+    def apart(a: Respondent, b: Respondent) -> int:
+        return sum(1 for k in set(a.items) | set(b.items) if a.items.get(k) != b.items.get(k))
+
+    options = sorted(
+        (apart(a, b), i, j)
+        for i, a in enumerate(then)
+        for j, b in enumerate(now)
+        if a.role == b.role and 2 * apart(a, b) < max(len(set(a.items) | set(b.items)), 1)
+    )
+    used_then: set[int] = set()
+    used_now: set[int] = set()
+    for _, i, j in options:
+        if i not in used_then and j not in used_now:
+            used_then.add(i)
+            used_now.add(j)
+            done.append((then[i], now[j]))
+    done += [(a, None) for i, a in enumerate(then) if i not in used_then]
+    done += [(None, b) for j, b in enumerate(now) if j not in used_now]
+    return done
+
+
 def repeats_answers(pairs: Sequence[Pair]) -> bool:
     """Whether any respondent's answer document is the same in both rounds: the sign of a
     round re-run (the same answers read again), where everyone's unchanged answers cancel."""
@@ -667,7 +697,9 @@ def overlaps(
 
     The rule. A team's respondents are paired across the two rounds by respondent id (when both
     files give one), else by their answer document (role, context, answers and comments; not
-    the file path or the assessed date). Answers cancel when the rounds are subtracted only if
+    the file path or the assessed date); in rounds that repeat answers, a document that differs
+    from one in the other round in fewer than half its answers is taken for the same person's
+    corrected answers (``pair_corrections``). Answers cancel when the rounds are subtracted only if
     they are the same in both, and a reader can count on that only when the rounds repeat
     answers: so a team is checked when at least one respondent's whole answer document is the
     same in both rounds (a round re-run after late answers, or after someone withdrew). Then,
@@ -706,6 +738,7 @@ def overlaps(
     shared = {key for key, found in pairs.items() if repeats_answers(found)}
     if not shared:
         return []
+    pairs.update({key: pair_corrections(pairs[key]) for key in shared})
     min_group = later.report.settings.min_group
     # The plain case, whatever is published: the answers that differ between the rounds (late,
     # withdrawn or changed) are fewer than min_group, so any one of those people (or anyone
