@@ -28,6 +28,28 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def every_draft_loads(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Every draft map an import test makes is loaded back with ``--map``'s checks, as written:
+    a draft that is not YAML, or names a column it cannot find, fails the test that made it."""
+    import peerready.importers as importers
+    from peerready.importers import load_map
+
+    real = importers.draft_map
+
+    def checked(table: object, rubric: object) -> str:
+        text = real(table, rubric)  # type: ignore[arg-type]
+        path = tmp_path_factory.mktemp("draft") / "draft.yaml"
+        path.write_text(text, encoding="utf-8")
+        load_map(path, rubric, table)  # type: ignore[arg-type]
+        return text
+
+    monkeypatch.setattr(importers, "draft_map", checked)
+    yield
+
+
 def write_csv(path: Path, rows: Rows, *, delimiter: str = ",", encoding: str = "utf-8") -> Path:
     """Write rows as CSV text the way a spreadsheet program saves them."""
     buffer = io.StringIO()

@@ -155,3 +155,33 @@ def test_accessibility_check_can_fail(browser: Any, tmp_path: Path) -> None:
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
     page.close()
     assert result.violations_count >= 2
+
+
+def test_long_level_pills_wrap_on_a_phone(browser: Any, tmp_path: Path) -> None:
+    """A hidden domain's pill ("Hidden to protect a small group") in a heading, and the overall
+    level's pill, wrap inside a 375 px screen instead of pushing the page sideways."""
+    from peerready.report import build_team_context, render
+
+    team = next(t for t in SCORES.teams if t.team.startswith("Ward 7"))
+    hidden = {"score": None, "level": "hidden", "label": "Hidden to protect a small group",
+              "interval": None, "provisional": False, "provisional_reasons": []}  # fmt: skip
+    domains = [team.domains[0].model_copy(update=hidden), *team.domains[1:]]
+    overall = team.overall.model_copy(update={k: hidden[k] for k in ("score", "level", "label")})
+    context = build_team_context(
+        RUBRIC, team.model_copy(update={"domains": domains, "overall": overall}), slug="w",
+        min_group=SCORES.settings.min_group, gap_threshold=SCORES.settings.gap_threshold,
+    )  # fmt: skip
+    path = tmp_path / "w.html"
+    path.write_text(render("team.j2.html", context), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(path.as_uri())
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    widest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('h1, h2, .headline, .level')]"
+        ".map(e => e.getBoundingClientRect().right))"
+    )
+    page.close()
+    assert overflow <= 1, f"page is {overflow}px wider than a phone screen"
+    assert widest <= 375, widest

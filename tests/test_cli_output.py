@@ -336,3 +336,11 @@ def test_help_imports_nothing_heavy(args: list[str]) -> None:
     )
     assert "Usage: peerready" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_table_explains_an_overall_level_held_at_the_weakest_domain() -> None:
+    """Ward 7's average is in the Developing band but its level is Not yet ready: say why."""
+    result = run("score", "examples/round-2026-11/", columns=80)
+    shown = legend(result.stdout)
+    assert "its level is never above the weakest domain's" in shown
+    assert "for Ward 7 Acute Admissions that holds the level below" in shown

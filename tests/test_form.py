@@ -506,6 +506,7 @@ def test_opening_names_everything_it_could_not_place(
         answers:
           distinctiveness.job-description: 9
           distinctiveness.no-such-question: 3
+          distinctiveness.distinct-task: 3
           expectations.same-picture: Agree
           support.sharing-training: [1, 2]
         comments: {nowhere.at-all: hi}
@@ -525,6 +526,8 @@ def test_opening_names_everything_it_could_not_place(
         "The peer worker post has a written job description, built around the use of lived "
         "experience, that the team has seen. 9 is not one of its answers",
         "Unknown question “distinctiveness.no-such-question”",
+        "Unknown question “distinctiveness.distinct-task”; did you mean "
+        "“distinctiveness.distinct-tasks”?",
         "a list is not one of its answers",
         "Comment on an unknown question “nowhere.at-all”",
     ]:
@@ -563,7 +566,11 @@ def test_opening_an_alias_bomb_or_a_flood_of_bad_keys_stays_quick_and_short(
     [
         (b"team: [unclosed\n", "it is not valid YAML (line 2, column 1"),
         (b"team: A\nteam: B\n", "duplicated mapping key"),
-        (b"rubric: other-rubric\nteam: A\n", "it is for another questionnaire (“other-rubric”)"),
+        (
+            b"rubric: other-rubric\nteam: A\n",
+            "it is for another questionnaire (its file says rubric: “other-rubric”); this form is "
+            "for “Peer worker readiness” (rubric: “peer-worker-readiness”)",
+        ),
         ("team: A\n".encode("utf-16"), "it is UTF-16 text; save it as UTF-8"),
         (b"team: caf\xe9\n", "it is not UTF-8 text"),
         (b"  \n\n", "it is empty"),

@@ -166,7 +166,7 @@ def test_the_results_screen_fits_a_40_row_terminal(report: ScoreReport, width: i
     actions = glance.actions
     numbered = [line for line in shown if line[:4].strip().rstrip(".").isdigit()]
     assert 1 <= len(numbered) <= 3 < len(actions)
-    assert f"What to do first ({len(numbered)} of {len(actions)}; the report lists all" in text
+    assert f"What to do first ({len(numbered)} of {len(actions)}; a report lists all" in text
     assert text.endswith(footer[0])
 
 

@@ -21,6 +21,7 @@ from peerready.rubric import Scale, load_rubric
 
 from .conftest import DATA
 from .tables import (
+    every_draft_loads,  # noqa: F401  (autouse)
     fixed_today,  # noqa: F401  (autouse)
     write_csv,
     write_table,

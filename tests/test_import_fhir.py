@@ -17,7 +17,7 @@ from peerready.responses import load_responses
 from peerready.rubric import Rubric, load_rubric
 
 from .conftest import DATA
-from .tables import fixed_today  # noqa: F401  (autouse)
+from .tables import every_draft_loads, fixed_today  # noqa: F401  (autouse)
 from .test_import_redcap import invented_answers, scores
 
 DEFAULT = load_rubric()
@@ -285,3 +285,29 @@ def test_bad_json_is_one_clear_error(tmp_path: Path) -> None:
     )
     code, _, stderr = run("import", source, "--draft-map", tmp_path / "m.yaml")
     assert code == 1 and "FHIR responses need no map: give --out DIR only" in stderr
+
+
+def test_a_response_naming_no_questionnaire_is_warned_and_a_close_link_id_suggested(
+    tmp_path: Path,
+) -> None:
+    from .test_import_trial import JOB, fhir_response
+
+    data = fhir_response(1, "Crisis Team North")
+    del data["questionnaire"]
+    typo = JOB.replace("job-description", "job-descripton")
+    data["item"].append({"linkId": typo, "answer": [{"valueString": "x"}]})
+    source = tmp_path / "qr.json"
+    source.write_text(json.dumps(data))
+    code, _, stderr = run("import", source, "--out", tmp_path / "out")
+    assert code == 1
+    lines = stderr.splitlines()
+    assert lines[0] == (
+        f"Warning: {source}:1:1: response 1: names no questionnaire (no 'questionnaire' element): "
+        f"read as this rubric's (urn:peerready:questionnaire:peer-worker-readiness, version "
+        f"{DEFAULT.version}) as far as its link ids match; check that it answers this rubric's "
+        "Questionnaire"
+    )
+    assert lines[1].endswith(
+        f"item[3].linkId: link id {typo!r} is not in this rubric's Questionnaire; its answer is "
+        f"not imported; did you mean {JOB!r}?"
+    )

@@ -16,6 +16,7 @@ from peerready.responses import load_responses
 from peerready.rubric import load_rubric
 
 from .tables import (
+    every_draft_loads,  # noqa: F401  (autouse)
     fixed_today,  # noqa: F401  (autouse)
     write_table,
 )

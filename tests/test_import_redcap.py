@@ -23,6 +23,7 @@ from peerready.scoring import build_score_report
 
 from .conftest import DATA
 from .tables import (
+    every_draft_loads,  # noqa: F401  (autouse)
     fixed_today,  # noqa: F401  (autouse)
     write_csv,
     write_xlsx,
@@ -247,7 +248,10 @@ def test_a_record_export_with_a_bad_code_reports_its_cell(tmp_path: Path) -> Non
     letter = chr(ord("A") + column)
     assert stderr.splitlines()[0] == (
         f"Error: {export}:3:{column + 1}: cell {letter}3 ('distinctiveness_job_description'): "
-        "'7' is not an answer on this question's scale; left blank (map it under 'values')"
+        "'7' is not an answer on this question's scale; left blank (correct the record in "
+        "REDCap and export again; if the trust changed this field's choices, give it back those "
+        "`peerready export --format redcap` wrote, or draft a map with --draft-map FILE, map it "
+        "under 'values' there, and convert with --map FILE)"
     )
 
 
@@ -258,3 +262,47 @@ def test_value_formats_for_redcap_codes() -> None:
         "3", "-1", "2_5", "4", "not_applicable"
     ]  # fmt: skip
     assert format_value(4.0) == "4"
+
+
+def labels_export_with(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    """A labels export whose header ``old`` reads ``new`` (a trust edited the label)."""
+    records = record_export(dictionary(), DEFAULT, invented_answers(DEFAULT, 2), labels=True)
+    column = records[0].index(old)
+    records[0][column] = new
+    return write_csv(tmp_path / "records.csv", records), column
+
+
+def test_a_reworded_question_in_a_labels_export_is_matched_and_said(tmp_path: Path) -> None:
+    key = "distinctiveness.job-description"
+    text = DEFAULT.item(key).text
+    reworded = text.replace("The peer worker post has", "The peer worker role has")
+    assert reworded != text
+    export, column = labels_export_with(tmp_path, text, reworded)
+    out = tmp_path / "out"
+    code, _, stderr = run("import", export, "--out", out)
+    assert code == 0, stderr
+    letter = chr(ord("A") + column)
+    assert stderr.splitlines()[0] == (
+        f"Warning: {export}:1:{column + 1}: column {letter} ({reworded!r}): worded differently "
+        f"from the question {key!r} of the rubric ({DEFAULT.version}), {text!r}: read as that "
+        "question, as the wording is 97% alike. Check that it is the same question (the trust "
+        "may have edited its label in REDCap)"
+    )
+    imported = sorted(load_responses([out], DEFAULT).responses, key=lambda r: r.respondent_id)
+    expected = invented_answers(DEFAULT, 2)
+    assert [r.answers[key].value for r in imported] == [p.answers[key] for p in expected]
+
+
+def test_a_question_reworded_beyond_doubt_is_an_error_not_a_trust_field(tmp_path: Path) -> None:
+    key = "distinctiveness.job-description"
+    text = DEFAULT.item(key).text
+    reworded = (
+        "Is there a written job description for the peer worker post, and has the team seen it?"
+    )
+    export, column = labels_export_with(tmp_path, text, reworded)
+    code, _, stderr = run("import", export, "--out", tmp_path / "out")
+    assert code == 1
+    line = next(x for x in stderr.splitlines() if reworded in x)
+    assert line.startswith(f"Error: {export}:1:{column + 1}: ")
+    assert f"the nearest is {key!r}" in line and "not imported" in line
+    assert "a field the trust added, not one of the fields" not in stderr

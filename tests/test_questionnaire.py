@@ -323,11 +323,12 @@ def test_keys_at_context_and_questions_comments_and_review_errors(tmp_path: Path
     session.answer(ANSWER, "c")
     session.answer(COMMENT, "Drafted, not agreed")
     session.expect("Comment saved.")
-    session.answer(ANSWER, "x")
-    session.expect("'x' is not one of the answers. Type a number from 1 to 5")
+    session.answer(ANSWER, "Xyz")
+    session.expect("'Xyz' is not one of the answers. Type a number from 1 to 5")
+    session.expect(r"b\s+to\s+go\s+back,\s+\?\s+for\s+help\s+or\s+q\s+to\s+save\s+and\s+stop")
     session.answer(ANSWER, "")  # Enter with no answer never skips by accident
     session.expect("Please choose an answer")
-    session.answer(ANSWER, "3")
+    session.answer(ANSWER, "partly  IN place")  # a label typed in full is that option
     session.expect(ANSWER)  # saved before the next question is asked
     text = file.read_text()
     assert "employment-model:\n" in text and "employer: unsure" in text
@@ -535,6 +536,9 @@ def test_second_rubric_through_a_pty_with_no_flags(tmp_path: Path) -> None:
     text = file.read_text()
     assert "pilot-site: not-sure" in text and "welcome.left-out: dont-know" in text
     assert "Results for Pilot Ward" in session.transcript
+    # The closing hint scores colleagues' files with the same rubric.
+    squeezed = "".join(plain(session.transcript).split())  # wrapped lines joined
+    assert f"peerreadyreportFOLDER-r{SECOND}--outreports/" in squeezed
     for word in DEFAULT_ONLY:
         assert word not in session.transcript, word
 
@@ -640,7 +644,7 @@ def test_options_by_position_on_any_scale(tmp_path: Path) -> None:
 def test_unknown_role_option_lists_the_rubric_roles(tmp_path: Path) -> None:
     from peerready.errors import PeerreadyError
 
-    with pytest.raises(PeerreadyError, match=r"expected one of peer-worker \(Peer worker\)"):
+    with pytest.raises(PeerreadyError, match=r"The roles are peer-worker \(Peer worker\)"):
         scripted(tmp_path, [], role="boss")
 
 

@@ -268,7 +268,7 @@ def test_baseline_shows_change_in_reports_and_compare(runner: CliRunner, tmp_pat
     assert result.exit_code == 0, result.output
     md = (out / "team-z.md").read_text()
     assert "### Since the baseline (2026-11-01)" in md
-    assert "Overall 25 (Not yet ready) then, 63 (Developing) now: +38 points." in md
+    assert "Overall 25 (Not yet ready) then, 63 (Developing) now: +38 points (an average" in md
     # Everyone answered alike in each round: the change is exact, so more than chance.
     assert (
         "18 → 68 (+50): more than chance alone would give (everyone answered alike in both "
@@ -328,5 +328,5 @@ def test_report_with_bad_files_still_writes_and_exits_1(runner: CliRunner, tmp_p
     result = runner.invoke(app, ["report", str(folder), "--out", str(out)])
     assert result.exit_code == 1
     assert (out / "team-q.html").is_file()
-    assert "1 problem(s) in 1 file(s)" in (out / "index.html").read_text()
+    assert "1 answer file could not be read" in (out / "index.html").read_text()
     assert "Traceback" not in result.output

@@ -353,7 +353,8 @@ def test_heatmap_cells_without_a_score_say_why_and_look_different(
     assert result.exit_code == 0, result.output
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'class="cell heat-na kind-not-applicable"><span class="label">Does not apply' in page
-    assert 'kind-hidden"><span class="label">Hidden to protect a small group' in page
+    # A hidden small team: one cell across its row says why nothing is shown.
+    assert 'kind-hidden" colspan="3">Fewer than 3 people answered for this team' in page
     assert 'kind-no-data"><span class="label">Not enough answers' in page
     css = page.split("<style>", 1)[1].split("</style>", 1)[0]
     for kind in ("kind-not-applicable", "kind-hidden", "kind-no-data"):
@@ -377,8 +378,8 @@ def test_small_team_summary_shows_no_scores_and_says_why(runner: CliRunner, tmp_
     out = tmp_path / "out"
     assert runner.invoke(app, ["report", str(folder), "--out", str(out)]).exit_code == 0
     md = (out / "two-people.md").read_text(encoding="utf-8")
-    summary = md.split("## At a glance", 1)[1].split("## Readiness by domain", 1)[0]
-    assert "Fewer than 3 people answered for this team" in summary
-    assert not re.search(r"\d+ out of 100", summary)
+    assert "## At a glance" not in md and "## Readiness by domain" not in md
+    assert "Fewer than 3 people answered for this team, so nothing is shown" in md
+    assert not re.search(r"\d+ out of 100", md)
     scores = json.loads((out / "scores.json").read_text())
     assert scores["teams"][0]["respondents"] is None

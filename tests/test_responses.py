@@ -62,14 +62,14 @@ BAD = [
         "value off the scale",
         "job-description: 3",
         "job-description: 9",
-        "9 is not on the 'extent' scale; expected one of 0 (Not at all)",
+        "9 is not one of this question's answers; expected one of 0 (Not at all)",
         "job-description: 9",
     ),
     (
         "label off the scale",
         "distinct-tasks: Agree",
         "distinct-tasks: Sort of",
-        "'Sort of' is not on the 'agreement' scale",
+        "'Sort of' is not one of this question's answers",
         "distinct-tasks: Sort of",
     ),
     (
@@ -106,7 +106,7 @@ BAD = [
         "boolean answer",
         "job-description: 3",
         "job-description: yes",
-        "is not on the 'extent' scale",
+        "is not one of this question's answers",
         "job-description: yes",
     ),
     (
@@ -333,3 +333,21 @@ def test_two_rounds_in_one_batch_are_named_as_such(runner: CliRunner) -> None:
     # The same id twice in one round is still the plain duplicate.
     one = load_responses([root / "round-2026-11"], load_rubric())
     assert not [p for p in one.problems if "survey rounds" in p.message]
+
+
+@pytest.mark.parametrize("command", [["template"], ["form", "--out", "{tmp}/form.html"]])
+def test_role_option_takes_a_label_as_files_do(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    """`--role` takes the role's label (any case) on template and form, as assess and files do."""
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    result = runner.invoke(app, [*args, "--role", "clinician OR practitioner"])
+    assert result.exit_code == 0, result.output
+    if command == ["template"]:
+        assert "  role: clinician" in result.stdout
+    else:
+        page = (tmp_path / "form.html").read_text()
+        assert 'name="respondent.role" value="clinician" checked>' in page
+    wrong = runner.invoke(app, [*args, "--role", "Manger"])
+    assert wrong.exit_code == 1
+    assert "did you mean 'manager'?" in wrong.stderr and "manager (Manager)" in wrong.stderr

@@ -158,7 +158,7 @@ def render_answer_file(rubric: Rubric, answers: AnswerFile | None = None) -> str
 
     Each question is a comment above its answer line, with why it matters, when it applies and
     the accepted answers, so the file can be filled in with any text editor. Every answered
-    role, context and answer line ends with its label as a comment (``1  # Talked about only``).
+    context and answer line ends with its label as a comment (``1  # Talked about only``).
     """
     data = answers or AnswerFile()
     labels = answer_labels(rubric)

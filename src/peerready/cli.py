@@ -8,6 +8,7 @@ Names imported only for type checking are quoted.
 """
 
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -457,8 +458,11 @@ def template(
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if role is not None and role not in rub.role_ids:
-        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    if role is not None:
+        from .responses import role_id
+
+        with user_errors():
+            role = role_id(rub, role)
     blank = blank_answer_file(team=team, role=role, organisation=organisation)
     text = render_answer_file(rub, blank)
     if out is None:
@@ -1121,9 +1125,10 @@ def assess(
                 f"{escape(scores.teams[0].team)} to {escape(str(report_dir))} (open "
                 f"{escape(str(report_dir / 'index.html'))})."
             )
+        chosen = "" if rubric == "default" else f" -r {shlex.quote(str(rubric))}"
         footer.append(
             f"Your answers are in {escape(str(file))}. Colleagues' files for the same team "
-            "can be scored together with: peerready report FOLDER --out reports/"
+            f"can be scored together with: peerready report FOLDER{escape(chosen)} --out reports/"
         )
         # The results fit the screen, so the overall level is still there at the end.
         print_team_summary(console, rub, scores, footer=footer)
@@ -1146,8 +1151,11 @@ def form(
     from .outputs import write_atomic
 
     rub = load_rubric_or_exit(rubric)
-    if role is not None and role not in rub.role_ids:
-        fail(f"unknown role {role!r}; expected one of {', '.join(rub.role_ids)}")
+    if role is not None:
+        from .responses import role_id
+
+        with user_errors():
+            role = role_id(rub, role)
     text = render_form(rub, team=team, role=role, organisation=organisation)
     with user_errors():
         write_atomic(out, text)
@@ -1227,9 +1235,18 @@ def import_answers(
             )
         print_problems(found.problems)
         errors = sum(1 for p in found.problems if p.severity == "error")
+        from .importers.batch import summary
+
         err_console.print(
-            f"{found.responses} QuestionnaireResponse(s): wrote {len(found.written)} answer "
-            f"file(s) to {escape(str(out))}; {errors} problem(s) stopped an answer or a response."
+            escape(
+                summary(
+                    f"{found.responses} QuestionnaireResponse(s)",
+                    len(found.written),
+                    found.problems,
+                    str(out),
+                    "problem(s) stopped an answer or a response",
+                )
+            )
         )
         if errors:
             raise typer.Exit(1)
@@ -1291,13 +1308,15 @@ def import_answers(
         written, problems = convert(
             sheet, mapping, rub, out, overwrite=overwrite, skip_unfinished=skip_unfinished
         )
-    print_problems(notes + problems)
+    problems = notes + problems
+    print_problems(problems)
     errors = sum(1 for p in problems if p.severity == "error")
     skipped = len(sheet.skipped)
-    err_console.print(
-        f"{len(sheet.rows) - skipped} response row(s): wrote {len(written)} answer file(s) to "
-        f"{escape(str(out))}; {errors} cell(s) or row(s) could not be mapped."
-    )
+    from .importers.batch import summary
+
+    rows = f"{len(sheet.rows) - skipped} response row(s)"
+    faults = "cell(s) or row(s) could not be mapped"
+    err_console.print(escape(summary(rows, len(written), problems, str(out), faults)))
     if errors:
         raise typer.Exit(1)
 

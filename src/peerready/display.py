@@ -16,7 +16,7 @@ from .results import RoundReport
 from .rounds import Change, ItemChange
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
-from .wording import level_score_text, score_text
+from .wording import level_score_text, score_text, signed_text
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -226,6 +226,13 @@ def score_legend(report: ScoreReport, *, grid: bool, mark: str) -> list[str]:
             f"{named}: the level could change as more people answer; the answers are too few, "
             "or too spread out, to be sure of it."
         )
+    held = [t.team for t in report.teams if t.overall.score is not None and t.overall.held_back]
+    if held:
+        lines.append(
+            "Overall: the average of the domain scores, but its level is never above the "
+            "weakest domain's (a rule of this tool, not a research finding); for "
+            f"{join_words(held)} that holds the level below the band the average falls in."
+        )
     if hidden:
         verb = "is" if len(hidden) == 1 else "are"
         lines.append(
@@ -269,11 +276,9 @@ def change_text(
 ) -> str:
     """``+7``, ``−0.2``, ``no change``: whole points, with one decimal where rounding would
     show 0, and the levels then and now when they differ."""
-    if round(change, 1) == 0:
-        shown = "no change"
-    else:
-        shown = f"{change:+.1f}" if abs(change) < 0.5 else f"{change:+.0f}"
-    text = shown.replace("-", "−")
+    text = signed_text(change)
+    if text == "0":
+        text = "no change"
     if before_label and after_label and before_label != after_label:
         text += f" ({before_label} → {after_label})"
     return text
@@ -424,7 +429,7 @@ def _first_actions(actions: list[MergedAction], count: int) -> list[RenderableTy
         return ["", "No actions were triggered."]
     heading = "What to do first"
     if count < len(actions):
-        heading += f" ({count} of {len(actions)}; the report lists all {len(actions)})"
+        heading += f" ({count} of {len(actions)}; a report lists all {len(actions)})"
     return ["", f"[bold]{heading}[/bold]", _actions_grid(actions[:count], priority=False)]
 
 

@@ -91,6 +91,16 @@ def cite_lines(rubric: Rubric, keys: Iterable[str]) -> list[str]:
     return [label.text_with_caveat for label in source_labels(rubric, keys)]
 
 
+def product_basis(rubric: Rubric) -> str:
+    """What stands in for sources beside an action that rests on good practice the rubric adds
+    (``basis: product``): said plainly, naming the work the questions are built on."""
+    sources = [rubric.references[k].cite for k in rubric.report.source if k in rubric.references]
+    if not sources:
+        return "Basis: good employment practice; not from the evidence cited"
+    named = sources[0] if len(sources) == 1 else ", ".join(sources[:-1]) + " and " + sources[-1]
+    return f"Basis: good employment practice; not from {named}"
+
+
 def cite_line(rubric: Rubric, keys: Iterable[str]) -> str:
     """``Kemp 2012 (qualitative study); Gates 2007 (qualitative study)``, or ``""``."""
     return "; ".join(label.text for label in source_labels(rubric, keys))

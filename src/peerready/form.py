@@ -229,6 +229,7 @@ def build_form_context(
     blank = render_answer_file(rubric, AnswerFile())
     data = {
         "rubric": rubric.id,
+        "title": rubric.title,
         "file": blank,
         "slots": file_slots(blank),
         "roles": {r.id: r.label for r in rubric.roles},

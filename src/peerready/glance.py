@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .rubric import Rubric
 from .scoring import DomainScore, PlannedAction, TeamScore
 from .wording import action_reason, level_score_text
+from .wording import counted as counted  # re-exported: callers count with glance
 
 #: How many actions "what to do first" lists.
 FIRST_ACTIONS = 5
@@ -36,6 +37,8 @@ class MergedAction:
     domain_titles: list[str]
     reasons: list[str]
     evidence: list[str]
+    #: ``product`` when every action behind the line rests on the rubric's own good practice.
+    basis: str = "evidence"
     #: The raised actions merged into this line, most urgent first.
     sources: tuple[PlannedAction, ...] = ()
 
@@ -70,6 +73,7 @@ def merge_actions(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Merg
                     for a in group
                 ],
                 evidence=list(dict.fromkeys(k for a in group for k in a.evidence)),
+                basis="product" if all(a.basis == "product" for a in group) else "evidence",
                 sources=tuple(group),
             )
         )
@@ -81,11 +85,6 @@ def join_words(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 question``, ``3 questions``, ``0 questions``: a count with its noun in agreement."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 @dataclass(frozen=True)

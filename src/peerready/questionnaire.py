@@ -34,7 +34,7 @@ from .errors import PeerreadyError
 from .evidence import cite_lines, source_label
 from .glance import counted
 from .outputs import write_atomic
-from .responses import Checker, _norm
+from .responses import Checker, _norm, role_id
 from .rubric import ContextQuestion, Item, Number, Rubric, item_key
 from .yamlio import ProblemError, load_documents_rt, read_text
 
@@ -603,8 +603,17 @@ class Questionnaire:
         if comment_key and comment_key in self.progress.comments:
             self.console.print(f"Your comment: {escape(self.progress.comments[comment_key])}")
         count = len(choice.options)
+        # A label typed in full (any case, spacing, curly apostrophes) is taken as that option.
+        by_label = {_norm(label): f"#{n}" for n, label in enumerate(choice.options, start=1)}
+        if choice.unsure:
+            by_label.setdefault(_norm(choice.unsure), "u")
+        if choice.not_applicable:
+            by_label.setdefault(_norm(choice.not_applicable), "n")
         while True:
-            reply = self.read("Answer: ").lower()
+            typed = self.read("Answer: ")
+            reply = typed.lower()
+            if len(reply) > 1 and not reply.isdigit() and _norm(typed) in by_label:
+                return by_label[_norm(typed)]
             if reply == "" and choice.current is not None:
                 return 1
             if reply == "?":
@@ -625,7 +634,7 @@ class Questionnaire:
             if reply == "c" and comment_key:
                 self.edit_comment(comment_key)
                 continue
-            self.console.print(self.invalid(reply, choice, required, comment_key is not None))
+            self.console.print(self.invalid(typed, choice, required, comment_key is not None))
 
     def print_keys(self, keys: list[str]) -> None:
         """The keys that work here, ``·``-separated, never breaking a key from its meaning."""
@@ -646,6 +655,7 @@ class Questionnaire:
     def invalid(self, reply: str, choice: Choice, required: bool, comment: bool) -> str:
         """What is wrong with a reply, and what would work, in one line."""
         shown = reply if len(reply) <= 20 else reply[:20] + "…"
+        reply = reply.lower()
         if reply == "u":
             problem = 'This question has no "don\'t know" answer'
         elif reply == "n":
@@ -668,7 +678,8 @@ class Questionnaire:
             ways.append(f"n for {escape(choice.not_applicable)}")
         if not required:
             ways.append("s to skip")
-        return f"{problem}. Type {', '.join(ways)}, or ? for help."
+        ways.append("b to go back")
+        return f"{problem}. Type {', '.join(ways)}, ? for help or q to save and stop."
 
     def edit_comment(self, key: str) -> None:
         current = self.progress.comments.get(key)
@@ -936,13 +947,7 @@ def assess(
         raise PeerreadyError(NON_INTERACTIVE)
     if role is not None:
         # An id or a label, as in the file.
-        found = Checker(rubric).role_spellings.get(_norm(role))
-        if found is None:
-            raise PeerreadyError(
-                f"unknown role {role!r}; expected one of "
-                + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
-            )
-        role = found
+        role = role_id(rubric, role)
     team = _text(team)
     organisation = _text(organisation)
     existed = path.exists()

@@ -306,8 +306,8 @@ class Checker:
                 findings.append(
                     (
                         ("answers", item_id),
-                        f"{_shown(given)} is not on the {scale.id!r} scale; expected one of "
-                        f"{', '.join(scale.allowed())}",
+                        f"{_shown(given)} is not one of this question's answers; expected one "
+                        f"of {', '.join(scale.allowed())}, or the label of one",
                         "error",
                     )
                 )
@@ -697,6 +697,22 @@ def _drop_duplicate_respondents(
                 continue
         kept.append(response)
     return kept, problems
+
+
+def role_id(rubric: Rubric, role: str) -> str:
+    """The rubric's role id for ``role`` given as an id or a label (any case, spacing, curly
+    apostrophes), as answer files allow.
+
+    Raises ``PeerreadyError`` naming every role by id and label when nothing matches.
+    """
+    found = Checker(rubric).role_spellings.get(_norm(role))
+    if found is None:
+        raise PeerreadyError(
+            f"unknown role {role!r}{suggest(role, rubric.role_ids) or '.'} The roles are "
+            + ", ".join(f"{r.id} ({r.label})" for r in rubric.roles)
+            + "; give the id or the label."
+        )
+    return found
 
 
 def require_responses(result: LoadResult) -> None:

@@ -182,7 +182,7 @@ class Scale(Model):
     def allowed(self) -> list[str]:
         """Every accepted answer, for error messages and templates."""
         scored = [f"{format_value(o.value)} ({o.label})" for o in self.options]
-        return scored + [o.id for o in self.non_scored]
+        return scored + [f"{o.id} ({o.label})" for o in self.non_scored]
 
 
 class ContextOption(Model):

@@ -13,6 +13,11 @@ from .rubric import Rubric
 from .scoring import PlannedAction
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 question``, ``3 questions``, ``0 questions``: a count with its noun in agreement."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def score_text(value: float | None, boundaries: Iterable[float] = (), missing: str = "—") -> str:
     """``value`` rounded for display, keeping one decimal where a whole number would cross any
     of ``boundaries``."""
@@ -23,6 +28,48 @@ def score_text(value: float | None, boundaries: Iterable[float] = (), missing: s
         if (value < edge) != (whole < edge):
             return f"{value:.1f}"
     return f"{whole:.0f}"
+
+
+def signed_text(value: float, decimal: bool = False) -> str:
+    """A change with its sign: ``+13``, ``−5`` (a true minus sign), ``0``.
+
+    One decimal when ``decimal`` is asked for, and always when a change that is not 0 would
+    round to a whole 0: ``−0.2``, never ``−0`` or ``0`` for a real move.
+    """
+    if not decimal and round(value) == 0 and value != 0:
+        decimal = True
+    text = f"{abs(value):.1f}" if decimal else f"{abs(round(value)):.0f}"
+    if float(text) == 0:
+        return "0"
+    return ("+" if value > 0 else "−") + text
+
+
+def _shown_number(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def difference_texts(
+    first: float, second: float, difference: float, first_text: str, second_text: str
+) -> tuple[str, str, bool]:
+    """Two scores shown together with their difference (``first`` minus ``second``), so that
+    the difference shown is the difference of the figures shown.
+
+    ``first_text`` and ``second_text`` are the scores as shown elsewhere. Returns the texts to
+    show and whether the difference needs its decimal: whole numbers where they agree,
+    otherwise all three with one decimal, so "62.5 and 37.5, 25 apart" never reads "62 and 38,
+    25 apart", and "45.0 then, 44.8 now" never reads "−0".
+    """
+    whole = round(difference)
+    if whole != 0 or difference == 0:
+        shown = _shown_number(first_text) - _shown_number(second_text)
+        if abs(shown - whole) < 1e-9:
+            return first_text, second_text, False
+    return f"{first:.1f}", f"{second:.1f}", True
+
+
+def difference_text(difference: float, decimal: bool) -> str:
+    """A distance between two scores, unsigned: ``25`` or ``24.6``."""
+    return f"{abs(difference):.1f}" if decimal else f"{abs(round(difference)):.0f}"
 
 
 def level_score_text(rubric: Rubric, value: float | None, *more: float) -> str:
@@ -65,11 +112,12 @@ def action_reason(rubric: Rubric, action: PlannedAction) -> str:
     if action.source == "role-gap" and action.gap is not None:
         high, low = (rubric.role_label(r) for r in action.gap_roles[:2])
         return (
-            f"{action.gaps} question(s) where roles answered far apart; the widest gap is "
+            f"{counted(action.gaps or 0, 'question')} where roles answered far apart; the widest "
+            "gap is "
             f"{action.gap:.0f} points, between {high} and {low}"
         )
     if action.source == "unsure":
-        return f'many answered "don\'t know" on {action.unsure_items} question(s)'
+        return f'many answered "don\'t know" on {counted(action.unsure_items or 0, "question")}'
     return ""
 
 

@@ -250,6 +250,57 @@ def ref(column: Column, table: Table) -> str:
     return f"column: {q(column.header)}"
 
 
+def block_ref(column: Column, table: Table, indent: int) -> list[str]:
+    """The map's reference to a column as block lines (``column:`` and ``letter:`` each on a
+    line of their own: ``column: "…", letter: R`` is not YAML)."""
+    pad = " " * indent
+    text = ref(column, table)
+    if ", letter: " in text:
+        head = text.split(", letter: ")[0]
+        return [f"{pad}{head}", f"{pad}letter: {column.letter}"]
+    return [f"{pad}{text}"]
+
+
+def twins(column: Column, table: Table) -> list[Column]:
+    """The other columns with the same header."""
+    return [
+        c
+        for c in table.columns
+        if c.header and c.header == column.header and c.index != column.index
+    ]
+
+
+def compare_twins(first: Column, second: Column, table: Table) -> str:
+    """Whether two columns with one header hold the same data, in words."""
+    differ = [
+        r
+        for r in table.rows
+        if r.number not in table.skipped and r.get(first.index) != r.get(second.index)
+    ]
+    if not differ:
+        return "both hold the same data in every row"
+    row = differ[0]
+    return (
+        f"they hold different data in {len(differ)} row(s) (row {row.number}: "
+        f"{row.get(first.index)!r} in {first.letter}, {row.get(second.index)!r} in "
+        f"{second.letter})"
+    )
+
+
+def twin_check(column: Column, table: Table, used: set[int], indent: int) -> list[str]:
+    """A CHECK above a mapped column whose header another column repeats."""
+    lines = []
+    for other in twins(column, table):
+        if other.index in used:
+            continue
+        lines.append(
+            f"{' ' * indent}# CHECK: column {other.letter} has the same header as {column.letter}; "
+            f"{compare_twins(column, other, table)}. Decide which holds the answers: to use "
+            f"{other.letter}, write 'letter: {other.letter}' here and ignore {column.letter}"
+        )
+    return lines
+
+
 def draft_map(table: Table, rubric: Rubric) -> str:
     """A first mapping to check: every doubt marked CHECK; it loads with ``--map`` as written."""
     from ..exporters.redcap import field_names
@@ -371,7 +422,7 @@ def draft_map(table: Table, rubric: Rubric) -> str:
     role = identity.get("role")
     if role:
         lines += identity_line("role", "respondent's role")
-        lines += ["role:", f"  {ref(role[0], table)}", "  values:"]
+        lines += ["role:", *block_ref(role[0], table, 2), "  values:"]
         lines += role_lines(table.column_cells(role[0].index), rubric, indent=4)
     else:
         lines += [
@@ -459,7 +510,8 @@ def draft_map(table: Table, rubric: Rubric) -> str:
                 block.append(
                     f"  # CHECK: header matched to this question with {score:.0f}% similarity"
                 )
-            block += [f"  {wanted}:", f"    {ref(column, table)}"]
+            block += twin_check(column, table, used, 2)
+            block += [f"  {wanted}:", *block_ref(column, table, 4)]
             cells = table.column_cells(column.index)
             if section == "context":
                 question = rubric.context_by_id[wanted]
@@ -502,6 +554,13 @@ def draft_map(table: Table, rubric: Rubric) -> str:
             why = "timing: not needed"
         elif not table.column_cells(column.index):
             why = "empty column"
+        elif mapped := [c for c in twins(column, table) if c.index in used]:
+            why = (
+                f"CHECK: the same header as column {mapped[0].letter}, which is mapped above; "
+                f"{compare_twins(mapped[0], column, table)}. Decide which holds the answers: "
+                f"to use this one, map 'letter: {column.letter}' above and ignore "
+                f"{mapped[0].letter} here"
+            )
         else:
             why = "CHECK: not matched to any question; its data will not be imported"
         entry = (
@@ -532,7 +591,7 @@ def name_block(key: str, column: Column, table: Table, what: str) -> list[str]:
     )
     if not counts:
         return [f"{key}: {{{ref(column, table)}}}"]
-    out = [f"{key}:", f"  {ref(column, table)}"]
+    out = [f"{key}:", *block_ref(column, table, 2)]
     if all(number(c) is not None for c in counts):
         out += [
             f"  # CHECK: this column holds codes, not {what} names: give the {what} name "

@@ -26,6 +26,7 @@ from ..errors import PeerreadyError, Problem, plain_message, problem_where
 from ..exporters.fhir import LinkSpec, canonical, link_specs
 from ..rubric import Rubric, format_loc
 from ..yamlio import ProblemError, load_documents_rt, locate
+from .batch import Export, Origin, export_stem
 from .mapping import UNFINISHED_IMPORTED, Planned, plan_file, write_files
 from .table import short_slug
 
@@ -206,7 +207,9 @@ def read_responses(
     specs = link_specs(rubric)
     taken: set[str] = set()
     planned: list[Planned] = []
-    source = short_slug(path.stem)
+    export = Export.of(path)
+    source, said = export_stem(out, short_slug(path.stem), export, str(path))
+    result.problems += said
     for response in _responses(data, str(path), result.problems):
         result.responses += 1
         found: list[tuple[Loc, str, str]] = []
@@ -225,9 +228,10 @@ def read_responses(
         if answer is None:
             continue
         suffix = f"-{source}-response{response.number:05d}.yaml"
-        text_out = render_answer_file(rubric, answer)
+        origin = Origin.at(export, f"response {response.number}", source)
+        text_out = f"{origin.line()}\n{render_answer_file(rubric, answer)}"
         planned.append(plan_file(out, answer.team or "team", suffix, taken, text_out))
-    written, clash = write_files(planned, out, overwrite=overwrite)
+    written, clash = write_files(planned, out, overwrite=overwrite, stem=source, export=export)
     result.written = written
     if clash is not None:
         result.problems.append(clash)
@@ -307,6 +311,17 @@ def _authored(value: Any) -> tuple[str | None, str, str]:
     return day, "", ""
 
 
+def _closest(link: object, specs: dict[str, LinkSpec]) -> str:
+    """``; did you mean '…'?`` for a link id one slip away from one of the rubric's, else ``""``
+    (strict: a different question, such as 'about:shoe-size', gets no suggestion)."""
+    import difflib
+
+    if not isinstance(link, str):
+        return ""
+    close = difflib.get_close_matches(link, list(specs), n=1, cutoff=0.85)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _questionnaire(rubric: Rubric, answered: str) -> tuple[bool, str, str]:
     """Whether a response's ``questionnaire`` is this rubric's, and what to say about it.
 
@@ -325,13 +340,14 @@ def _questionnaire(rubric: Rubric, answered: str) -> tuple[bool, str, str]:
         ids = {rubric.id, rubric.id[:64]}
         if len(parts) >= 2 and parts[-2] == "Questionnaire" and parts[-1] in ids:
             said = (
-                f"answers {url!r}, a server's address for the Questionnaire with this rubric's "
-                f"id: read as this rubric's questionnaire ({expected!r})"
+                f"answers {answered.strip()!r}, a server's address for the Questionnaire with "
+                f"this rubric's id: read as this rubric's questionnaire ({expected!r})"
             )
         else:
             return (
                 False,
-                f"answers questionnaire {url!r}, not this rubric's {expected!r} (or a server "
+                f"answers questionnaire {answered.strip()!r}, not this rubric's {expected!r} (or "
+                "a server "
                 f"address ending in 'Questionnaire/{rubric.id}'); response skipped. Check "
                 "--rubric, or correct the response's questionnaire",
                 "",
@@ -410,7 +426,17 @@ def _check(
             return None
         found.append((("status",), f"{unfinished}; {UNFINISHED_IMPORTED}", "warning"))
     answered = data.get("questionnaire")
-    if answered:
+    if not answered:
+        found.append(
+            (
+                (),
+                "names no questionnaire (no 'questionnaire' element): read as this rubric's "
+                f"({canonical(rubric)}, version {rubric.version}) as far as its link ids match; "
+                "check that it answers this rubric's Questionnaire",
+                "warning",
+            )
+        )
+    else:
         ours, message, _ = _questionnaire(rubric, str(answered))
         if not ours:
             found.append((("questionnaire",), message, "error"))
@@ -434,8 +460,9 @@ def _check(
                 found.append(
                     (
                         (*loc, "linkId"),
-                        f"link id {link!r} is not in this rubric's "
-                        "Questionnaire; its answer is not imported",
+                        f"link id {link!r} is not in this rubric's Questionnaire; its answer "
+                        "is not imported"
+                        f"{_closest(link, specs)}",
                         "error",
                     )
                 )

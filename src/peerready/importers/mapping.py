@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -29,6 +29,16 @@ from ..outputs import slugify, write_atomic
 from ..responses import Checker
 from ..rubric import Number, Rubric, format_loc, format_value, suggest
 from ..yamlio import ProblemError, load_documents_rt, locate, read_text
+from .batch import (
+    AlreadyImported,
+    Export,
+    Origin,
+    Refused,
+    earlier_files,
+    export_stem,
+    find_earlier,
+    same_export,
+)
 from .table import Column, Row, Table, column_index
 
 Translation = dict[str, str | int | float | None]
@@ -81,6 +91,9 @@ class ImportMap(BaseModel):
     """The mapping file's shape."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    #: True for a map made without a file (a REDCap export of peerready's dictionary): its
+    #: problems say how to fix them without one.
+    without_file: ClassVar[bool] = False
 
     rubric: str
     team: Source
@@ -620,16 +633,17 @@ def plan_file(out: Path, team: str, suffix: str, taken: set[str], text: str) -> 
 
 
 def write_files(
-    planned: list[Planned], out: Path, *, overwrite: bool
+    planned: list[Planned], out: Path, *, overwrite: bool, stem: str, export: Export
 ) -> tuple[list[Path], Problem | None]:
     """Write every planned file, unless one would replace an earlier import's answers.
 
     A file already there with the same text is left as it is. One with other text, or one an
     earlier import wrote from the same row under another team name (it would count the person
     twice), stops the whole import with one Problem, unless ``overwrite``: then those files are
-    replaced (or removed) and the new ones written.
+    replaced (or removed) and the new ones written. Only files this export wrote (``stem`` and
+    ``export`` as their first line records) are ever replaced or removed.
     """
-    clashes = _clashes(planned, out)
+    clashes = [p for p in _clashes(planned, out) if same_export(p, stem, export)]
     if clashes and not overwrite:
         return [], _clash_problem(clashes, out)
     targets = {p.path for p in planned}
@@ -675,7 +689,7 @@ def _clashes(planned: list[Planned], out: Path) -> list[Path]:
 
 def _clash_problem(clashes: list[Path], out: Path) -> Problem:
     shown = ", ".join(p.name for p in clashes[:3]) + (", …" if len(clashes) > 3 else "")
-    return Problem(
+    return Refused(
         str(out),
         None,
         None,
@@ -684,6 +698,7 @@ def _clash_problem(clashes: list[Path], out: Path) -> Problem:
         f"rows of this export ({shown}), written by an earlier import: nothing was written. "
         "Pass --overwrite to replace them with this import's files, or choose another --out "
         "folder",
+        files=len(clashes),
     )
 
 
@@ -710,7 +725,11 @@ def convert(
     problems += date_warnings(table, mapping, today or current_date())
     planned: list[Planned] = []
     taken: set[str] = set()
-    source = table.source_slug
+    export = Export.of(Path(table.path))
+    source, said = export_stem(out, table.source_slug, export, table.path)
+    problems += said
+    earlier = earlier_files(out, source, export)
+    when_index = resolve(mapping.assessed, table)[0] if mapping.assessed else None
     for row in table.rows:
         if row.number in table.skipped:
             problems.append(
@@ -737,8 +756,26 @@ def convert(
                 )
             )
             continue
-        answer = _row_answers(table, row, mapping, rubric, checker, problems, unfinished)
+        answer = _row_answers(table, row, mapping, rubric, checker, problems, unfinished, source)
         if answer is None:
+            continue
+        text = render_answer_file(rubric, answer)
+        when = row.get(when_index) if when_index is not None else None
+        if (found := find_earlier(earlier, answer.respondent_id, text, when)) is not None:
+            other, how = found
+            problems.append(
+                AlreadyImported(
+                    table.path,
+                    row.number,
+                    None,
+                    f"row {row.number}",
+                    f"already imported from {other.origin.name!r} ({other.origin.where}): "
+                    f"{other.path.name} in {out} holds {how}; not imported again, so the "
+                    "person is counted once. If the two really are different people, import "
+                    "this export into another folder",
+                    "warning",
+                )
+            )
             continue
         if unfinished:
             problems.append(
@@ -751,10 +788,12 @@ def convert(
                     "warning",
                 )
             )
-        text = render_answer_file(rubric, answer)
+        origin = Origin.at(export, f"row {row.number}", source, when)
         suffix = f"-{source}-row{row.number:05d}.yaml"
-        planned.append(plan_file(out, answer.team or "team", suffix, taken, text))
-    written, clash = write_files(planned, out, overwrite=overwrite)
+        planned.append(
+            plan_file(out, answer.team or "team", suffix, taken, f"{origin.line()}\n{text}")
+        )
+    written, clash = write_files(planned, out, overwrite=overwrite, stem=source, export=export)
     if clash is not None:
         problems.append(clash)
     return written, problems
@@ -768,9 +807,22 @@ def _row_answers(
     checker: Checker,
     problems: list[Problem],
     unfinished: str | None = None,
+    stem: str | None = None,
 ) -> AnswerFile | None:
     reader = _RowReader(table, row, problems)
     cell, report = reader.cell, reader.report
+
+    def fix(in_map: str) -> str:
+        """What to do about a value the map does not translate, with or without a map file."""
+        if not mapping.without_file:
+            return in_map
+        return (
+            "correct the record in REDCap and export again; if the trust changed this field's "
+            "choices, give it back those `peerready export --format redcap` wrote, or draft a "
+            f"map with --draft-map FILE, {in_map.replace(' in the map', '')} there, and "
+            "convert with --map FILE"
+        )
+
     # A response the platform marks unfinished that stops before the team or role is not a
     # mapping fault: there is nothing to fix in the map.
     lost = "warning" if unfinished else "error"
@@ -801,8 +853,8 @@ def _row_answers(
             shown = f"role {raw_role!r} is not one of the roles"
         report(
             mapping.role,
-            f"{shown} ({', '.join(rubric.role_ids)}); add it under 'values' in "
-            "the map; row skipped",
+            f"{shown} ({', '.join(rubric.role_ids)}); "
+            f"{fix('add it under ' + repr('values') + ' in the map')}; row skipped",
             lost if not raw_role else "error",
         )
         return None
@@ -832,9 +884,10 @@ def _row_answers(
             report(
                 source,
                 f"{given!r} {several}takes one answer; left blank (if one of them is right, "
-                "map the cell under 'values')"
+                f"{fix('map the cell under ' + repr('values'))})"
                 if several
-                else f"{given!r} is not an answer to {qid!r}; left blank (map it under 'values')",
+                else f"{given!r} is not an answer to {qid!r}; left blank "
+                f"({fix('map it under ' + repr('values'))})",
             )
         else:
             context[qid] = chosen
@@ -864,11 +917,11 @@ def _row_answers(
             several = _several(given)
             report(
                 source,
-                f"{given!r} {several}takes one answer; left blank (if one of them is right, map "
-                "the cell under 'values')"
+                f"{given!r} {several}takes one answer; left blank (if one of them is right, "
+                f"{fix('map the cell under ' + repr('values'))})"
                 if several
                 else f"{given!r} is not an answer on this question's scale; left blank "
-                "(map it under 'values')",
+                f"({fix('map it under ' + repr('values'))})",
             )
             continue
         answers[item_id] = token_for(scale, parsed.kind, parsed.value)
@@ -889,10 +942,17 @@ def _row_answers(
             )
             report(
                 mapping.assessed,
-                f"{assessed_text!r} is not a date{hint}; left blank (set 'date_format' in the "
-                "map to the way this column writes dates)",
+                f"{assessed_text!r} is not a date{hint}; left blank ("
+                + (
+                    "REDCap writes a date field as YYYY-MM-DD: check that this field is the "
+                    "dictionary's date field, or draft a map with --draft-map FILE, set "
+                    "'date_format' there to the way this column writes dates, and convert "
+                    "with --map FILE)"
+                    if mapping.without_file
+                    else "set 'date_format' in the map to the way this column writes dates)"
+                ),
             )
-    rid = cell(mapping.respondent_id) or f"{table.source_slug}-row-{row.number}"
+    rid = cell(mapping.respondent_id) or f"{stem or table.source_slug}-row-{row.number}"
     return AnswerFile(
         team=str(team).strip(),
         role=str(role),

@@ -2,10 +2,15 @@
 
 Both kinds REDCap offers are read with no hand-made map: raw data (field names as headers,
 choice codes as values) and labels (field labels as headers, choice labels as values). Columns
-are matched by exact field name or exact label, never fuzzily.
+are matched by exact field name (raw) or exact label; in a labels export, which has no field
+names, a column whose label is worded a little differently from the rubric's question (the
+trust edited it in REDCap) is matched by its wording and said to be, and one only somewhat
+like a question is an error, never a trust-added field dropped without a word.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from ..errors import Problem
 from ..exporters.redcap import RECORD_ID, Field, dictionary_fields, form_name
@@ -98,6 +103,39 @@ def recognise_layout(sheet: Sheet) -> Table | None:
     )
 
 
+class RedcapMap(ImportMap):
+    """The map a REDCap export of peerready's dictionary needs no file for: its problems advise
+    what to do without a map."""
+
+    without_file: ClassVar[bool] = True
+
+
+def _loose(table: Table, fields: list[Field], exact: set[str]) -> dict[int, tuple[Field, float]]:
+    """Labels-export columns matched to the dictionary's questions by wording, not exactly:
+    each column's best question among those no column names exactly, with how alike (0–100)."""
+    from .draft import MAYBE, question_score
+
+    open_fields = [f for f in fields if f.target in {"context", "answers"} and f.label not in exact]
+    scored = []
+    for column in table.columns:
+        if column.header in exact or _system(column.header) or not column.header.strip():
+            continue
+        if not table.column_cells(column.index):
+            continue
+        for spec in open_fields:
+            score = question_score(column.header, spec.label)
+            if score >= MAYBE:
+                scored.append((score, column.index, spec.key, spec))
+    found: dict[int, tuple[Field, float]] = {}
+    keys: set[str] = set()
+    for score, index, key, spec in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if index in found or key in keys:
+            continue
+        found[index] = (spec, score)
+        keys.add(key)
+    return found
+
+
 def recognise(table: Table, rubric: Rubric) -> tuple[ImportMap, list[Problem]] | None:
     """A map for a REDCap record export of this rubric's dictionary, and a note for each
     field the dictionary does not have; None if it is not such an export."""
@@ -130,6 +168,8 @@ def _source(spec: Field, raw: bool) -> Source:
 def _map(
     table: Table, rubric: Rubric, fields: list[Field], raw: bool
 ) -> tuple[ImportMap, list[Problem]]:
+    from .draft import SURE
+
     present = {c.header for c in table.columns}
     sources: dict[str, Source] = {}
     context: dict[str, Source] = {}
@@ -152,11 +192,45 @@ def _map(
     form = form_name(rubric)
     system = set(SYSTEM) | {f"{form}_timestamp", f"{form}_complete"} if raw else SYSTEM_LABELS
     known = {spec.name if raw else spec.label for spec in fields}
+    loose = {} if raw else _loose(table, fields, known & present)
     ignore: list[str | ColumnRef] = []
     notes: list[Problem] = []
     for column in table.columns:
+        where = (table.path, table.header_row, column.index + 1, column.describe())
         if column.header in system or _system(column.header):
             ignore.append(ColumnRef(letter=column.letter))
+        elif column.index in loose:
+            spec, score = loose[column.index]
+            if score >= SURE:
+                section = context if spec.target == "context" else answers
+                section[spec.key] = Source(
+                    column=column.header,
+                    letter=column.letter,
+                    values=_source(spec, raw).values,
+                )
+                notes.append(
+                    Problem(
+                        *where,
+                        f"worded differently from the question {spec.key!r} of the rubric "
+                        f"({rubric.version}), {spec.label!r}: read as that question, as the "
+                        f"wording is {score:.0f}% alike. Check that it is the same question "
+                        "(the trust may have edited its label in REDCap)",
+                        "warning",
+                    )
+                )
+            else:
+                ignore.append(ColumnRef(letter=column.letter))
+                notes.append(
+                    Problem(
+                        *where,
+                        f"not the wording of any question of the rubric ({rubric.version}); "
+                        f"the nearest is {spec.key!r}, {spec.label!r} ({score:.0f}% alike): "
+                        "not imported. If it is that question (the trust edited its label in "
+                        "REDCap), draft a map with --draft-map FILE, check that the column is "
+                        "mapped to it, and convert with --map FILE; if it is a field the trust "
+                        "added, put it under 'ignore' in that map",
+                    )
+                )
         elif column.header not in known and table.column_cells(column.index):
             ignore.append(ColumnRef(letter=column.letter))
             notes.append(
@@ -171,7 +245,7 @@ def _map(
                     "warning",
                 )
             )
-    mapping = ImportMap(
+    mapping = RedcapMap(
         rubric=rubric.id,
         team=sources.get("team", Source(column="team" if raw else fields[1].label)),
         organisation=sources.get("organisation"),

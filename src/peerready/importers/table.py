@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PeerreadyError, Problem
-from ..outputs import slugify
 
 #: Rows read at most; a survey export with more is almost certainly the wrong file.
 MAX_ROWS = 100_000
@@ -104,8 +103,24 @@ def read_sheet(path: Path, *, delimiter: str | None = None, encoding: str | None
     return sheet
 
 
+#: What goes wrong inside a damaged workbook whose zip is whole: XML cut short (a SyntaxError:
+#: ElementTree's ParseError and lxml's XMLSyntaxError both are), a shared-text index out of
+#: range, a part missing or holding something else.
+_DAMAGE = (
+    SyntaxError,
+    IndexError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    EOFError,
+    OSError,
+)
+
+
 def _read_xlsx(path: Path) -> Sheet:
     import zipfile
+    import zlib
 
     from openpyxl import load_workbook
 
@@ -117,61 +132,135 @@ def _read_xlsx(path: Path) -> Sheet:
             "file is a zip archive, and this one is not whole); download or save it again. If "
             "it is really a CSV file, rename it to end in .csv"
         ) from err
-    except (OSError, KeyError, ValueError, TypeError) as err:
-        raise PeerreadyError(
-            f"{path}: not a readable .xlsx workbook: parts of it are missing or damaged; open "
-            "it in Excel and save it again as .xlsx, or save it as 'CSV UTF-8'"
-        ) from err
-    notes: list[Problem] = []
+    except (*_DAMAGE, zlib.error) as err:
+        raise PeerreadyError(_damaged(path, None)) from err
     try:
-        sheets = book.worksheets
-        if not sheets:
-            raise PeerreadyError(f"{path}: the workbook has no sheets")
-        first = sheets[0]
-        claimed = first.max_column if first.max_column else 0
-        # A workbook's own <dimension> record can be wrong (some tools write A1): ignore it, or
-        # openpyxl's read-only mode silently stops at the columns and rows it claims.
-        first.reset_dimensions()
-        rows: list[Row] = []
-        widest = 0
-        for number, values in enumerate(first.iter_rows(values_only=True), start=1):
-            if number > MAX_ROWS + 10:
-                raise PeerreadyError(
-                    f"{path}: more than {MAX_ROWS:,} rows; is this the right file?"
-                )
-            cells = tuple(cell_text(v) for v in values)
-            if any(c is not None for c in cells):
-                rows.append(Row(number, _trim(cells)))
-                widest = max(widest, len(rows[-1].cells))
-        if claimed and widest > claimed:
+        return _read_book(path, book)
+    except (*_DAMAGE, zipfile.BadZipFile, zlib.error) as err:
+        raise PeerreadyError(_damaged(path, _first_title(book))) from err
+    finally:
+        book.close()
+
+
+def _first_title(book: Any) -> str | None:
+    try:
+        return str(book.sheetnames[0])
+    except _DAMAGE:
+        return None
+
+
+#: What each part of a workbook holds, in words.
+_PARTS = {
+    "xl/workbook.xml": "its list of sheets (xl/workbook.xml)",
+    "xl/styles.xml": "its cell formats (xl/styles.xml)",
+    "xl/sharedStrings.xml": "its text (xl/sharedStrings.xml)",
+    "[Content_Types].xml": "its table of contents ([Content_Types].xml)",
+}
+
+
+def _damaged(path: Path, sheet: str | None) -> str:
+    """Which part of a damaged workbook cannot be read, in words, and what to do."""
+    import zipfile
+    import zlib
+    from xml.etree import ElementTree
+
+    broken = None
+    missing = None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            for name in names:
+                if not name.endswith((".xml", ".rels")):
+                    continue
+                try:
+                    ElementTree.fromstring(archive.read(name))
+                except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, OSError):
+                    broken = name
+                    break
+            if broken is None and not any(n.startswith("xl/worksheets/sheet") for n in names):
+                missing = "its sheet" + (f" {sheet!r}" if sheet else "") + " is missing"
+    except (zipfile.BadZipFile, OSError):
+        broken = None
+    shown = f"its sheet {sheet!r}" if sheet else "its first sheet"
+    if missing:
+        what = f"{missing} from the file"
+    elif broken is None:
+        what = f"{shown} cannot be read (it refers to text or parts that are not in the file)"
+    elif broken in _PARTS:
+        what = f"{_PARTS[broken]} cannot be read: it is cut short or broken"
+    elif broken.startswith("xl/worksheets/"):
+        what = f"{shown} cannot be read: its data is cut short or broken"
+    else:
+        what = f"its part {broken} cannot be read: it is cut short or broken"
+    return (
+        f"{path}: the workbook is damaged: {what}; download the export again, or open it in "
+        "Excel and save it again as .xlsx (or as 'CSV UTF-8')"
+    )
+
+
+def _listed_sheets(path: Path) -> list[str]:
+    """The sheet names a workbook's xl/workbook.xml lists, whether or not their parts exist."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError):
+        return []
+    return [e.get("name") or "" for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "sheet"]
+
+
+def _read_book(path: Path, book: Any) -> Sheet:
+    notes: list[Problem] = []
+    sheets = book.worksheets
+    if not sheets:
+        # openpyxl passes over a sheet whose part is missing: the workbook's own list says.
+        names = _listed_sheets(path)
+        if names:
+            raise PeerreadyError(_damaged(path, names[0]))
+        raise PeerreadyError(f"{path}: the workbook has no sheets")
+    first = sheets[0]
+    claimed = first.max_column if first.max_column else 0
+    # A workbook's own <dimension> record can be wrong (some tools write A1): ignore it, or
+    # openpyxl's read-only mode silently stops at the columns and rows it claims.
+    first.reset_dimensions()
+    rows: list[Row] = []
+    widest = 0
+    for number, values in enumerate(first.iter_rows(values_only=True), start=1):
+        if number > MAX_ROWS + 10:
+            raise PeerreadyError(f"{path}: more than {MAX_ROWS:,} rows; is this the right file?")
+        cells = tuple(cell_text(v) for v in values)
+        if any(c is not None for c in cells):
+            rows.append(Row(number, _trim(cells)))
+            widest = max(widest, len(rows[-1].cells))
+    if claimed and widest > claimed:
+        notes.append(
+            Problem(
+                str(path),
+                None,
+                None,
+                "",
+                f"the workbook says its data ends at column {column_letter(claimed - 1)}"
+                f" but cells go on to column {column_letter(widest - 1)}; all were read",
+                "warning",
+            )
+        )
+    for other in sheets[1:]:
+        other.reset_dimensions()
+        if any(any(v is not None for v in r) for r in other.iter_rows(values_only=True)):
             notes.append(
                 Problem(
                     str(path),
                     None,
                     None,
-                    "",
-                    f"the workbook says its data ends at column {column_letter(claimed - 1)}"
-                    f" but cells go on to column {column_letter(widest - 1)}; all were read",
+                    f"sheet {other.title!r}",
+                    "holds data but only the first sheet "
+                    f"({first.title!r}) is read; move the responses to the first sheet "
+                    "if they belong there",
                     "warning",
                 )
             )
-        for other in sheets[1:]:
-            other.reset_dimensions()
-            if any(any(v is not None for v in r) for r in other.iter_rows(values_only=True)):
-                notes.append(
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        f"sheet {other.title!r}",
-                        "holds data but only the first sheet "
-                        f"({first.title!r}) is read; move the responses to the first sheet "
-                        "if they belong there",
-                        "warning",
-                    )
-                )
-    finally:
-        book.close()
     return Sheet(str(path), rows, notes)
 
 
@@ -285,12 +374,24 @@ def _read_csv(path: Path, delimiter: str | None, encoding: str | None) -> Sheet:
     return Sheet(str(path), rows, notes)
 
 
-def short_slug(name: str, width: int = 40) -> str:
-    """A file name as a slug of at most ``width`` characters, cut at a word boundary."""
-    slug = slugify(name, set())
+def short_slug(name: str, width: int = 60) -> str:
+    """A file name as a slug that keeps everything that tells two names apart.
+
+    Every word and digit is kept (``… - Form responses 1`` and ``… 2``, ``…_09.15`` and
+    ``…_14.30`` stay different); a name longer than ``width`` is cut at a word boundary and
+    ends in a short hash of the whole name instead, so the cut never merges two names.
+    """
+    import hashlib
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     if len(slug) > width:
-        cut = slug[: width + 1]
-        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:width]
+        digest = hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:6]
+        cut = slug[: width - len(digest)]
+        cut = cut[: cut.rfind("-")] if "-" in cut.strip("-") else cut
+        slug = f"{cut.strip('-')}-{digest}"
     return slug.strip("-") or "export"
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .. import __version__
-from ..evidence import cite_lines, source_labels
-from ..glance import join_words, merge_actions, overall_reason, provisional_note
+from ..evidence import cite_lines, product_basis, source_label, source_labels
+from ..glance import counted, join_words, merge_actions, overall_reason, provisional_note
 from ..outputs import slugify
 from ..rubric import Rubric, item_key
 from ..scoring import (
@@ -23,12 +23,19 @@ from ..scoring import (
     DomainBaseline,
     DomainScore,
     OrganisationScore,
+    OverallBaseline,
     PlannedAction,
     RoleGap,
     ScoreReport,
     TeamScore,
 )
-from ..wording import item_score_text, level_score_text, score_text
+from ..wording import (
+    difference_text,
+    difference_texts,
+    item_score_text,
+    level_score_text,
+    score_text,
+)
 from .charts import Chart, ChartRow, band_css, domain_chart
 from .words import (
     METHOD,
@@ -36,12 +43,12 @@ from .words import (
     agreement_words,
     bands_legend,
     chance_short,
+    change_figures,
     change_short,
     change_words,
     coverage_words,
     crossed_edges,
     provisional_words,
-    signed,
 )
 
 #: How many priorities the one-page summary shows.
@@ -164,6 +171,8 @@ class ActionView:
     agreed: bool = False
     due: str = ""
     status: str = ""
+    #: Shown instead of sources for an action on the rubric's own good practice.
+    basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,6 +194,8 @@ class NextStageView:
     heading: str
     intro: str
     checks: list[StageCheck]
+    #: The rubric's own note on its gates (``stages.note``), shown with the checklist.
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,6 +261,10 @@ class TeamReport:
     gap_threshold: float
     band_css: str
     version: str
+    #: A small team whose results are hidden: the report says so and shows nothing else.
+    hidden: bool = False
+    hidden_note: str = ""
+    respondents_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -282,6 +297,7 @@ class PortfolioRow:
     overall: HeatCell
     weakest: str
     cells: list[HeatCell]
+    hidden_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -306,7 +322,10 @@ class Portfolio:
     band_css: str
     version: str
     extension: str
-    errors_list: list[str] = field(default_factory=list)
+    files_note: str = ""
+    has_organisations: bool = False
+    #: Whether any team's overall level is held back (the legend explains it only then).
+    held_back: bool = False
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -341,11 +360,7 @@ def citation(rubric: Rubric, key: str) -> Citation:
         study_type=ref.study_type,
         strength=STRENGTH.get(ref.kind, ref.kind),
         caveat=ref.caveat,
-        doubt=(
-            "The match to the work the article cites is less certain."
-            if ref.match_confidence in {"medium", "low"}
-            else None
-        ),
+        doubt=source_label(rubric, key).doubt,
     )
 
 
@@ -356,17 +371,40 @@ def _dates(assessed: tuple[str, str] | None, missing: str = "not given") -> str:
     return first if first == last else f"{first} to {last}"
 
 
+def _gap_figures(gap: RoleGap) -> tuple[str, str, str]:
+    """A role gap's two scores and the gap as shown: the gap is always the difference of the
+    scores shown (one decimal for all three where whole numbers would disagree)."""
+    high, low, decimal = difference_texts(
+        gap.high.score,
+        gap.low.score,
+        gap.gap,
+        score_text(gap.high.score),
+        score_text(gap.low.score),
+    )
+    return high, low, difference_text(gap.gap, decimal)
+
+
 def _gap_line(rubric: Rubric, gap: RoleGap, where: str, domain: str) -> GapLine:
     """A role gap in words, for team and organisation sections alike."""
+    high, low, apart = _gap_figures(gap)
     return GapLine(
         where=where,
         domain=domain,
         high=rubric.role_label(gap.high.role),
         low=rubric.role_label(gap.low.role),
-        high_score=f"{gap.high.score:.0f}",
-        low_score=f"{gap.low.score:.0f}",
-        gap=f"{gap.gap:.0f}",
+        high_score=high,
+        low_score=low,
+        gap=apart,
     )
+
+
+def _figures(
+    rubric: Rubric, score: float | None, change: DomainBaseline | OverallBaseline | None
+) -> tuple[str, str, str]:
+    """A score now, at the baseline and the change, as every part of a report shows them."""
+    if change is None:
+        return level_score_text(rubric, score), "—", ""
+    return change_figures(rubric, score, change.score, change.change)
 
 
 def glossary(rubric: Rubric, report_settings: Mapping[str, float]) -> list[tuple[str, str]]:
@@ -377,7 +415,8 @@ def glossary(rubric: Rubric, report_settings: Mapping[str, float]) -> list[tuple
         (
             "Provisional",
             "The level could change with more answers: the likely range of the score spans a "
-            "boundary between levels, or only one person answered.",
+            "boundary between levels, or too few people answered to work out a likely range "
+            "(one person, or fewer than the report needs to publish a range).",
         ),
         (
             "Likely range",
@@ -412,14 +451,17 @@ def glossary(rubric: Rubric, report_settings: Mapping[str, float]) -> list[tuple
 # --- domains ------------------------------------------------------------------------------------
 
 
-def _change_view(rubric: Rubric, change: DomainBaseline | None, date: str) -> ChangeView | None:
+def _change_view(
+    rubric: Rubric, score: float | None, change: DomainBaseline | None, date: str
+) -> ChangeView | None:
     if change is None:
         return None
+    _, before, delta = _figures(rubric, score, change)
     return ChangeView(
-        before=level_score_text(rubric, change.score) if change.score is not None else "—",
+        before=before,
         before_label=change.label,
-        delta=signed(change.change) if change.change is not None else "",
-        words=change_words(change, date),
+        delta=delta,
+        words=change_words(change, date, delta),
         short=chance_short(change),
     )
 
@@ -448,10 +490,10 @@ def _questions(
         gap = gaps.get(key)
         roles = ""
         if gap is not None:
+            high, low, apart = _gap_figures(gap)
             roles = (
-                f"{rubric.role_label(gap.high.role)} {gap.high.score:.0f}, "
-                f"{rubric.role_label(gap.low.role)} {gap.low.score:.0f} "
-                f"({gap.gap:.0f} apart)"
+                f"{rubric.role_label(gap.high.role)} {high}, "
+                f"{rubric.role_label(gap.low.role)} {low} ({apart} apart)"
             )
         level = "" if score.score is None else rubric.band_for(score.score).label
         if score.asked is None or score.scored is None:
@@ -479,14 +521,35 @@ def _questions(
     return rows
 
 
-def _to_top(rubric: Rubric, score: float | None) -> str:
-    """What the top level would take, for one domain."""
+def _interval_text(rubric: Rubric, result: DomainScore) -> str:
+    """A domain's likely range, its bounds keeping a decimal where rounding crosses a band
+    edge; where there is none, why not."""
+    if result.interval is not None:
+        low, high = result.interval
+        return f"{score_text(low, rubric.band_edges)} to {score_text(high, rubric.band_edges)}"
+    if result.score is None:
+        return "—"
+    if "one-respondent" in result.provisional_reasons:
+        return "none: one person answered"
+    if "few-respondents" in result.provisional_reasons:
+        return "none: too few answered to work one out"
+    return "—"
+
+
+def _to_top(rubric: Rubric, score: float | None, shown: str) -> str:
+    """What the top level would take, for one domain whose score is shown as ``shown``: the
+    points to go are the difference of the figures shown, or given from the exact score."""
     top = max(rubric.bands, key=lambda b: b.min)
     if score is None:
         return ""
     if score >= top.min:
         return f"At the top level, {top.label} ({top.min:g} or more)."
-    return f"{top.label} needs {top.min:g} or more: {top.min - score:.0f} points to go."
+    _, exact, decimal = difference_texts(top.min, score, top.min - score, f"{top.min:g}", shown)
+    to_go = difference_text(top.min - score, decimal)
+    points = f"{to_go} point{'' if to_go == '1' else 's'} to go"
+    if decimal and exact != shown:
+        points += f" from {exact}"
+    return f"{top.label} needs {top.min:g} or more: {points}."
 
 
 def _domain_view(
@@ -515,24 +578,23 @@ def _domain_view(
         )
     domain_gap = next((g for g in result.role_gaps if g.item is None), None)
     questions = _questions(rubric, result, threshold, context)
+    shown, _, _ = _figures(rubric, result.score, change)
     return DomainView(
         id=result.id,
         title=result.title,
         score=result.score,
-        score_text=level_score_text(rubric, result.score),
+        score_text=shown,
         level=result.level,
         label=result.label,
         css=_css(rubric, result.level),
         provisional=result.provisional and result.score is not None,
         provisional_why=provisional_words(rubric, result),
-        interval=(
-            f"{score_text(result.interval[0], rubric.band_edges)} to "
-            f"{score_text(result.interval[1], rubric.band_edges)}"
-            if result.interval
-            else "—"
-        ),
+        interval=_interval_text(rubric, result),
         respondents="—" if result.respondents is None else str(result.respondents),
-        coverage=coverage_words(result.coverage if result.score is not None else None),
+        coverage=coverage_words(
+            result.coverage if result.score is not None else None,
+            rubric.unsure_label if result.unsure else None,
+        ),
         agreement=agreement_words(result.agreement) if result.score is not None else "",
         agreement_figure="" if result.agreement is None else f"{result.agreement:.2f}",
         summary=domain.summary,
@@ -545,8 +607,8 @@ def _domain_view(
             else None
         ),
         warnings=warnings,
-        change=_change_view(rubric, change, baseline_date),
-        to_top=_to_top(rubric, result.score),
+        change=_change_view(rubric, result.score, change, baseline_date),
+        to_top=_to_top(rubric, result.score, shown),
     )
 
 
@@ -566,6 +628,7 @@ def action_views(rubric: Rubric, actions: Sequence[PlannedAction]) -> list[Actio
             evidence=cite_lines(rubric, a.evidence),
             kinds=[label.kind for label in source_labels(rubric, a.evidence)],
             reasons=a.reasons,
+            basis=product_basis(rubric) if a.basis == "product" and not a.evidence else "",
         )
         for a in merge_actions(rubric, actions)
     ]
@@ -636,20 +699,27 @@ def _next_stage_view(rubric: Rubric, team: TeamScore) -> NextStageView | None:
                 ),
             )
         )
-    return NextStageView(heading=heading, intro=intro, checks=checks)
+    return NextStageView(
+        heading=heading, intro=intro, checks=checks, note=" ".join(rubric.stages.note.split())
+    )
 
 
 # --- the summary --------------------------------------------------------------------------------
 
 
+def hidden_team_note(min_group: int) -> str:
+    """Why a small team's results are not shown, and how to show them, in plain words."""
+    return (
+        f"Fewer than {min_group} people answered for this team, so nothing is shown: with so "
+        "few, each of them could work out the others' answers from the team's results. To show "
+        "them, first agree it with the team, then run the report again with --show-small-teams."
+    )
+
+
 def _privacy_note(team: TeamScore, min_group: int) -> str | None:
     """What is hidden in a team's report to keep people anonymous, in words."""
     if team.visibility == "small-team-hidden":
-        return (
-            f"Fewer than {min_group} people answered for this team, so each could work out the "
-            "others' answers from the team's scores: no scores are shown. To show them anyway "
-            "(for example when the team has agreed), run the report with --show-small-teams."
-        )
+        return hidden_team_note(min_group)
     if team.visibility == "small-team-shown":
         return (
             f"Fewer than {min_group} people answered for this team: each of them can work out "
@@ -752,8 +822,8 @@ def _caveats(rubric: Rubric, team: TeamScore, min_group: int) -> list[str]:
     unsure = sum(len(d.unsure) for d in team.domains)
     if unsure:
         caveats.append(
-            f'Many said "{rubric.unsure_label}" on {unsure} question(s): the team may not have '
-            "been told; see each domain's questions."
+            f'Many said "{rubric.unsure_label}" on {counted(unsure, "question")}: the team may '
+            "not have been told; see each domain's questions."
         )
     return caveats
 
@@ -789,7 +859,7 @@ def _gaps_note(rubric: Rubric, team: TeamScore, total: int, threshold: float) ->
         )
     more = total - min(total, SUMMARY_GAPS)
     return (
-        f"{total} question(s) where role groups were {threshold:g} points or more apart"
+        f"{counted(total, 'question')} where role groups were {threshold:g} points or more apart"
         + (f"; the widest {SUMMARY_GAPS} are shown" if more else "")
         + "."
     )
@@ -812,9 +882,10 @@ def _chart_text(rubric: Rubric, team: TeamScore) -> str:
     parts = []
     base = {d.id: d for d in team.baseline.domains} if team.baseline else {}
     for d in team.domains:
-        part = f"{d.title} {level_score_text(rubric, d.score)} ({d.label})"
+        now, before, _ = _figures(rubric, d.score, base.get(d.id))
+        part = f"{d.title} {now} ({d.label})"
         if d.id in base and base[d.id].score is not None:
-            part += f", {level_score_text(rubric, base[d.id].score)} at the baseline"
+            part += f", {before} at the baseline"
         parts.append(part)
     return (
         f"Bar chart of domain scores out of 100, with the levels marked ({legend}): "
@@ -843,7 +914,7 @@ def _summary(
                 ChartRow(
                     d.title,
                     d.score,
-                    level_score_text(rubric, d.score),
+                    _figures(rubric, d.score, base.get(d.id))[0],
                     d.label,
                     base[d.id].score if d.id in base else None,
                 )
@@ -866,21 +937,22 @@ def _summary(
     if team.baseline is not None:
         for d in team.domains:
             if d.id in base:
-                was_text = level_score_text(rubric, base[d.id].score)
-                now_text = level_score_text(rubric, d.score)
-                changes.append((d.title, change_short(base[d.id], now_text, was_text)))
+                now_text, was_text, delta = _figures(rubric, d.score, base[d.id])
+                changes.append((d.title, change_short(base[d.id], now_text, was_text, delta)))
         was = team.baseline.overall
         if was.change is not None:
+            now_text, was_text, delta = _figures(rubric, overall.score, was)
             overall_change = (
-                f"Overall {level_score_text(rubric, was.score)} ({was.label}) then, "
-                f"{level_score_text(rubric, overall.score)} ({overall.label}) now: "
-                f"{signed(was.change)} points."
+                f"Overall {was_text} ({was.label}) then, {now_text} ({overall.label}) now: "
+                f"{delta} points (an average of the domains, so not judged against chance"
+                + ("; its level is held at the weakest domain's" if overall.held_back else "")
+                + ")."
             )
         respondents = team.baseline.respondents
         note = f"{respondents} people answered then." if respondents is not None else ""
     return Summary(
         level=overall.label,
-        score=level_score_text(rubric, overall.score),
+        score=_figures(rubric, overall.score, team.baseline.overall if team.baseline else None)[0],
         css=_css(rubric, overall.level),
         provisional=overall.provisional and overall.score is not None,
         reason=overall_reason(rubric, team),
@@ -899,7 +971,7 @@ def _summary(
         caveats=_caveats(rubric, team, min_group),
         ready=_ready(rubric, team),
         scores_line="; ".join(
-            f"{d.title} {level_score_text(rubric, d.score)} ({d.label}"
+            f"{d.title} {_figures(rubric, d.score, base.get(d.id))[0]} ({d.label}"
             + (", provisional" if d.provisional and d.score is not None else "")
             + ")"
             for d in team.domains
@@ -927,6 +999,13 @@ def _keys_of(team: TeamScore, action: ActionView) -> list[str]:
 
 
 # --- a team -------------------------------------------------------------------------------------
+
+
+def _comment_label(rubric: Rubric, key: str) -> str:
+    """What a comment is about, in words: its question's (positive) statement, never an id."""
+    if key in rubric.items:
+        return rubric.item(key).statement.rstrip(".")
+    return "General comment" if key == "general" else "Comment"
 
 
 def build_team_context(
@@ -971,13 +1050,18 @@ def build_team_context(
     summary = _summary(
         rubric, team, actions, min_group=min_group, threshold=gap_threshold, agreed=agreed
     )
-    comments = [(c.item, c.text) for c in team.comments] if include_comments else []
+    comments = (
+        [(_comment_label(rubric, c.item), c.text) for c in team.comments]
+        if include_comments
+        else []
+    )
+    hidden = team.visibility == "small-team-hidden"
     return TeamReport(
         title=f"{rubric.title}: {team.team}",
         team=team.team,
         slug=slug,
         organisation=team.organisation,
-        dates=_dates(team.assessed),
+        dates=_dates(team.assessed, "not shown" if hidden else "not given"),
         questionnaire=f"{rubric.title}, version {rubric.version}",
         respondents=team.respondents or 0,
         roles=roles,
@@ -992,12 +1076,17 @@ def build_team_context(
         context_disagreements=[
             f"{rubric.context_by_id[c.question].text} "
             + ", ".join(
-                f"{rubric.context_by_id[c.question].label_of(a)} ({n})"
+                rubric.context_by_id[c.question].label_of(a) + (f" ({n})" if n is not None else "")
                 for a, n in c.answers.items()
+            )
+            + (
+                ""
+                if all(n is not None for n in c.answers.values())
+                else " (how many gave each answer is not shown, to protect a small group)"
             )
             for c in team.context_disagreements
         ],
-        overall_score=level_score_text(rubric, overall.score),
+        overall_score=summary.score,
         overall_label=overall.label,
         overall_css=_css(rubric, overall.level),
         overall_provisional=overall.provisional and overall.score is not None,
@@ -1034,6 +1123,13 @@ def build_team_context(
         gap_threshold=gap_threshold,
         band_css=band_css(rubric),
         version=__version__,
+        hidden=hidden,
+        hidden_note=hidden_team_note(min_group) if hidden else "",
+        respondents_text=(
+            f"fewer than {min_group} (the number is not shown)"
+            if hidden or team.respondents is None
+            else str(team.respondents)
+        ),
     )
 
 
@@ -1060,13 +1156,14 @@ def _heat_cell(
             return HeatCell("not-applicable", "", "Does not apply", "heat-na", False, "", "")
         return HeatCell("no-data", "", "Not enough answers", "heat-none", False, "", "")
     text = since = ""
+    shown, _, delta = _figures(rubric, domain.score, change)
     if change is not None and change.change is not None:
-        text, since = signed(change.change), f"since {date}"
+        text, since = delta, f"since {date}"
     elif change is not None:
         text = "no earlier score"
     return HeatCell(
         kind="score",
-        score=level_score_text(rubric, domain.score),
+        score=shown,
         label=domain.label,
         css=_css(rubric, domain.level, "heat"),
         provisional=domain.provisional,
@@ -1091,11 +1188,13 @@ def _overall_cell(rubric: Rubric, team: TeamScore, date: str) -> HeatCell:
             "",
         )
     change = since = ""
-    if team.baseline is not None and team.baseline.overall.change is not None:
-        change, since = signed(team.baseline.overall.change), f"since {date}"
+    was = team.baseline.overall if team.baseline is not None else None
+    shown, _, delta = _figures(rubric, overall.score, was)
+    if was is not None and was.change is not None:
+        change, since = delta, f"since {date}"
     return HeatCell(
         kind="score",
-        score=level_score_text(rubric, overall.score),
+        score=shown,
         label=overall.label,
         css=_css(rubric, overall.level, "heat"),
         provisional=overall.provisional,
@@ -1199,12 +1298,13 @@ def build_portfolio_context(
             baseline = (
                 f"Baseline {date}" if team.baseline is not None else "Not in the earlier round"
             )
+        hidden = team.visibility == "small-team-hidden"
         rows.append(
             PortfolioRow(
                 team=team.team,
                 organisation=team.organisation or "",
                 link=f"{slugs[team.team]}{link_suffix}.{extension}",
-                dates=_dates(team.assessed),
+                dates=_dates(team.assessed, "not shown" if hidden else "not given"),
                 respondents=(
                     "fewer than " + str(report.settings.min_group)
                     if team.respondents is None
@@ -1224,13 +1324,22 @@ def build_portfolio_context(
                     )
                     for d in rubric.domains
                 ],
+                hidden_note=hidden_team_note(report.settings.min_group) if hidden else "",
             )
         )
     baseline = ""
     if report.baseline is not None:
+        dates = report.baseline.assessed
+        when = (
+            "at a date not given"
+            if not dates
+            else f"on {dates[0]}"
+            if dates[0] == dates[1]
+            else f"between {dates[0]} and {dates[1]} (each team's own date is in its report)"
+        )
         baseline = (
-            f"Changes are since the earlier round ({_dates(report.baseline.assessed)}), shown "
-            "only where both rounds' scores are published."
+            f"Changes are since the earlier round, answered {when}; shown only where both "
+            "rounds' scores are published. Different people may have answered in each round."
         )
     return Portfolio(
         title=f"{rubric.title}: portfolio of {len(report.teams)} team(s)",
@@ -1260,8 +1369,33 @@ def build_portfolio_context(
         band_css=band_css(rubric),
         version=__version__,
         extension=extension,
-        errors_list=[
-            f"{e.file}:{e.line}: {e.message}" if e.line else f"{e.file}: {e.message}"
-            for e in report.errors[:50]
-        ],
+        files_note=files_note(report),
+        has_organisations=any(t.organisation for t in report.teams),
+        held_back=any(row.overall.held_back for row in rows),
+    )
+
+
+def files_note(report: ScoreReport) -> str:
+    """How the answer files went, in counts only.
+
+    The messages themselves stay out of the portfolio: one such as "9 is not on the scale" can
+    show what one person answered. ``peerready validate`` lists them for whoever runs it.
+    """
+    unread = len({e.file for e in report.errors})
+    warnings = len(report.warnings)
+    if not unread and not warnings:
+        return "Every answer file was read, with no warnings."
+    parts = []
+    if unread:
+        parts.append(
+            f"{counted(unread, 'answer file')} could not be read and "
+            f"{'was' if unread == 1 else 'were'} left out"
+        )
+    else:
+        parts.append("Every answer file was read")
+    parts.append(f"{counted(warnings, 'warning')} about the files read")
+    return (
+        "; ".join(parts) + ". The messages are not listed here, because one can show what a "
+        "person answered: to see them, run peerready validate on the same answer files (for "
+        "example: peerready validate answers/)."
     )

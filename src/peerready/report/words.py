@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ..glance import join_words
 from ..rubric import Band, Rubric
 from ..scoring import DomainBaseline, DomainScore
-from ..wording import score_text
+from ..wording import difference_texts, level_score_text, score_text, signed_text
 
 #: Agreement (r_wg, 0–1) at or above which staff "mostly agreed", and "partly agreed".
 AGREEMENT_STRONG = 0.7
@@ -25,7 +25,8 @@ STRENGTH: dict[str, str] = {
     "review": "literature review: summarises other studies, mostly qualitative",
     "trials-review": "review that includes randomised trials: summarises them, but is not a "
     "systematic review",
-    "quantitative": "quantitative study without randomisation: shows associations, not causes",
+    "quantitative": "quantitative study (its design is not known): measures, but on its own "
+    "cannot show that one thing causes another",
     "mixed-methods": "mixed-methods study without randomisation: combines measures and "
     "interviews; shows associations and explanations, not causes",
     "survey": "survey: describes views or conditions at one time; not a test of effect",
@@ -40,6 +41,7 @@ STRENGTH: dict[str, str] = {
     "guidance": "guidance: recommended practice, not a study",
     "policy": "policy document: states intent, not evidence of effect",
     "opinion": "argument or position paper: a view, not a study",
+    "unknown": "type not known: how strong it is cannot be said",
 }
 
 METHOD = [
@@ -91,11 +93,23 @@ METHOD = [
 
 
 def signed(value: float) -> str:
-    """``+13``, ``−5`` (a true minus sign), ``0``."""
-    whole = round(value)
-    if whole == 0:
-        return "0"
-    return f"+{whole}" if whole > 0 else f"−{-whole}"
+    """``+13``, ``−5`` (a true minus sign), ``0``; ``−0.2`` rather than ``−0`` for a small move."""
+    return signed_text(value)
+
+
+def change_figures(
+    rubric: Rubric, now: float | None, before: float | None, change: float | None
+) -> tuple[str, str, str]:
+    """A score now, at the baseline and the change, as shown side by side: the change shown is
+    always the difference of the scores shown (one decimal for all three where whole numbers
+    would disagree, or would hide a move: ``45.0 → 44.8 (−0.2)``, never ``45 → 44.8 (0)``)."""
+    now_text, before_text = level_score_text(rubric, now), level_score_text(rubric, before)
+    if change is None:
+        return now_text, before_text, ""
+    if now is None or before is None:
+        return now_text, before_text, signed_text(change)
+    now_text, before_text, decimal = difference_texts(now, before, change, now_text, before_text)
+    return now_text, before_text, signed_text(change, decimal)
 
 
 def band_range(bands: Sequence[Band], band: Band) -> str:
@@ -125,14 +139,20 @@ def agreement_words(value: float | None) -> str:
     return "staff answered very differently"
 
 
-def coverage_words(value: float | None) -> str:
-    """How many of the expected answers were given, in words."""
+def coverage_words(value: float | None, unsure_label: str | None = None) -> str:
+    """How many of the expected answers were given, in words (an answer of "don't know" or
+    "not applicable" counts as given; ``unsure_label``, when many said "don't know" on some
+    question, is named so "answered" is not read as "scored")."""
     if value is None:
         return "answers not shown"
     if value >= 1:
-        return "every question answered"
-    share = f"{value:.0%} of questions answered"
-    return share if value >= COVERAGE_LOW else f"only {share}"
+        text = "every question answered"
+    else:
+        share = f"{value:.0%} of questions answered"
+        text = share if value >= COVERAGE_LOW else f"only {share}"
+    if unsure_label:
+        text += f', though many said "{unsure_label}" to some'
+    return text
 
 
 def crossed_edges(rubric: Rubric, low: float, high: float) -> list[float]:
@@ -147,7 +167,8 @@ def provisional_words(rubric: Rubric, domain: DomainScore) -> str:
     if "one-respondent" in domain.provisional_reasons:
         return "it rests on one person's answers"
     if "few-respondents" in domain.provisional_reasons:
-        return "too few people answered to say how sure it is"
+        who = f"only {domain.respondents} people" if domain.respondents else "too few people"
+        return f"{who} answered, too few to work out a likely range, so it could change"
     if domain.interval is not None:
         low, high = domain.interval
         edges = crossed_edges(rubric, low, high) or rubric.band_edges
@@ -164,13 +185,15 @@ def provisional_words(rubric: Rubric, domain: DomainScore) -> str:
     return "too few answers to be sure of the level"
 
 
-def change_words(change: DomainBaseline | None, date: str) -> str:
-    """A domain's change since the baseline, and whether chance alone could explain it."""
+def change_words(change: DomainBaseline | None, date: str, delta: str = "") -> str:
+    """A domain's change since the baseline, and whether chance alone could explain it.
+
+    ``delta`` is the change as shown beside the scores (from :func:`change_figures`)."""
     if change is None:
         return "not in the earlier round"
     if change.change is None:
         return f"no comparable score on {date} (hidden or not enough answers then, or now)"
-    move = signed(change.change)
+    move = delta or signed(change.change)
     if move == "0":
         what = "no change"
     else:
@@ -197,11 +220,11 @@ def chance_short(change: DomainBaseline | None) -> str:
     return "more than chance" if change.beyond_chance else "could be chance"
 
 
-def change_short(change: DomainBaseline, now: str, before: str) -> str:
+def change_short(change: DomainBaseline, now: str, before: str, delta: str = "") -> str:
     """A domain's change for the summary: ``38 → 41 (+3): could be chance (likely −7 to +14)``."""
     if change.change is None:
         return "no comparable score in one of the rounds (hidden or not enough answers)"
-    text = f"{before} → {now} ({signed(change.change)})"
+    text = f"{before} → {now} ({delta or signed(change.change)})"
     if change.change_interval is None or change.beyond_chance is None:
         return text + ": too few answered to tell whether this is more than chance"
     low, high = change.change_interval
