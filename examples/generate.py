@@ -7,7 +7,9 @@ Two survey rounds, one folder each: ``round-2026-11/<team>/`` (the latest answer
 ``round-2026-05/<team>/`` (the baseline, six months earlier, when readiness was somewhat lower).
 Crisis Resolution Team South joined after the baseline, so it has no earlier round.
 
-    peerready report examples/round-2026-11 --baseline examples/round-2026-05 --out examples/reports
+    peerready report examples/round-2026-11 --baseline examples/round-2026-05 \\
+        --plan examples/plans --headcount examples/headcount.yaml --teams examples/headcount.yaml \\
+        --out examples/reports
 """
 
 from __future__ import annotations

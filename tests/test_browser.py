@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from peerready.scoring import ScoreReport
 
 from .conftest import ROOT
 from .test_report import hostile_dir  # noqa: F401  (fixture)
+from .test_report_rounds import follow_up  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 RUBRIC = load_rubric()
@@ -80,6 +82,11 @@ EXAMPLE_PAGES = sorted((ROOT / "examples" / "reports").glob("*.html"))
 SCORES = ScoreReport.model_validate_json(
     (ROOT / "examples" / "reports" / "scores.json").read_bytes()
 )
+PLANS = {
+    t["team"]: t["plan"]
+    for t in json.loads((ROOT / "examples" / "reports" / "scores.json").read_text())["teams"]
+    if t.get("plan")
+}
 #: Ward 7's report printed to 12 A4 pages in Chromium before the one-page summary (issue 14).
 WARD_7_PAGES_BEFORE = 12
 
@@ -106,8 +113,15 @@ def test_example_report_in_chromium(browser: Any, path: Path, tmp_path: Path) ->
     first = pages[0]
     assert f"Overall readiness: {team.overall.label}" in first
     assert ("provisional" in first) is team.overall.provisional or team.overall.provisional
-    for action in merge_actions(RUBRIC, team.actions)[:3]:
-        assert " ".join(action.text.split())[:70] in first, action.text[:70]
+    # The team's agreed priorities when it has a plan, else the first three suggested actions.
+    plan = PLANS.get(team.team)
+    firsts = (
+        [a["text"] for a in plan["actions"] if a["agreed"]]
+        if plan
+        else [a.text for a in merge_actions(RUBRIC, team.actions)[:3]]
+    )
+    for text in firsts:
+        assert " ".join(text.split())[:70] in first, text[:70]
     assert "Read with care" in first and "not a validated measurement instrument" in first
     assert pages[1].startswith("Readiness by domain") or "Readiness by domain" in pages[1][:60]
     assert "Read with care" not in " ".join(pages[1:])
@@ -155,6 +169,26 @@ def test_accessibility_check_can_fail(browser: Any, tmp_path: Path) -> None:
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]}})
     page.close()
     assert result.violations_count >= 2
+
+
+def test_follow_up_with_plan_trend_and_headcount_in_chromium(
+    browser: Any,
+    follow_up: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Ward 7's third round: the plan, the trend charts and who answered pass axe at both
+    widths, scroll nowhere at 1280 px, and the summary (with the agreed priorities) prints
+    alone on page 1."""
+    for page_path in sorted(follow_up.glob("*.html")):
+        pdf = check_page(browser, page_path, tmp_path)
+        if page_path.name == "index.html":
+            continue
+        pages = pdf_pages(pdf)
+        assert "What to do first: the team's agreed priorities" in pages[0]
+        assert "Overdue. Status: in progress, was due 2027-03-31." in pages[0]
+        assert "Read with care" in pages[0] and "Readiness by domain" not in pages[0]
+        assert "Readiness by domain" in pages[1][:60]
+        assert "Across rounds" in " ".join(pages[1:])
 
 
 def test_long_level_pills_wrap_on_a_phone(browser: Any, tmp_path: Path) -> None:

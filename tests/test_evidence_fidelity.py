@@ -374,7 +374,9 @@ class PlanRows(HTMLParser):
 
 def md_plan_rows(text: str) -> list[tuple[str, str]]:
     """(action cell, evidence cell) of each row of a Markdown report's action plan."""
-    plan = text.split("## Action plan", 1)[1].split("\n## ", 1)[0]
+    # With a plan, the agreed priorities come first and the rest are "other suggested actions".
+    heading = "## Action plan" if "## Action plan" in text else "## Other suggested actions"
+    plan = text.split(heading, 1)[1].split("\n## ", 1)[0]
     rows = []
     for line in plan.splitlines():
         if re.match(r"^\| \d+ \|", line):
@@ -461,7 +463,9 @@ def test_every_action_cites_each_source_with_its_own_type_in_markdown_and_html(
     checked = 0
     for team, md, page in example_and_all_action_reports(all_action_reports):
         rows = md_plan_rows(md)
-        assert len(rows) == len({a["text"] for a in team["actions"]})  # type: ignore[attr-defined]
+        plan = team.get("plan") or {}
+        agreed = {a["text"] for a in plan.get("actions", []) if a["agreed"]}  # type: ignore[attr-defined]
+        assert len(rows) == len({a["text"] for a in team["actions"]} - agreed)  # type: ignore[attr-defined]
         for action_cell, evidence_cell in rows:
             check_row(evidence_cell, evidence_keys(team, action_cell))
             checked += 1
@@ -526,7 +530,9 @@ def test_reports_never_abbreviate_the_article_or_show_the_doubted_readmission_fi
     texts.append((ROOT / "rubrics" / "peer-worker-readiness.yaml").read_text(encoding="utf-8"))
     for text in texts:
         assert not re.search(r"\bAPT\b", text)
-        assert not re.search(r"50 ?%", text)
+        # The article's "50% reduction in hospital readmissions" (a doubted figure); response
+        # rates such as "3 of 6 (50%)" are the report's own numbers.
+        assert not re.search(r"50 ?% (?:reduction|fewer|less)|readmission[^.]*\b50 ?%", text)
     for path, text in zip(EXAMPLE_REPORTS, texts, strict=False):
         assert "one missing condition can undo" not in text
         if not path.name.startswith("index."):

@@ -8,6 +8,7 @@ changes.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -81,6 +82,11 @@ def write_follow_up(folder: Path) -> None:
             answers,
         )
         (folder / path.name).write_text(answers + "\ncomments:" + comments, encoding="utf-8")
+
+
+def words_of(text: str) -> str:
+    """Text with tags dropped and spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
 
 
 def published(name: str) -> dict[str, Any]:
@@ -216,6 +222,23 @@ def test_round_to_round_with_plan_baseline_and_headcount(runner: CliRunner, tmp_
     assert "other" in pool["roles"] and set(pool["roles"]).isdisjoint(team["roles"])
     assert pool["invited"] == 21 - sum(e["invited"] for e in shown.values())
     assert part["low_rate_below"] == 0.5 and part["threshold_basis"] == "convention"
+
+    # the report: the summary shows the three priorities with their status and question
+    # changes, the portfolio counts them
+    summary = words_of(html.unescape((out / "ward-7-acute-admissions.html").read_text()))
+    summary = summary.split("At a glance", 1)[1].split("Readiness by domain", 1)[0]
+    for text in (done["text"], late["text"], job_action["text"]):
+        assert words_of(text) in summary
+    assert summary.index(words_of(done["text"])) < summary.index(words_of(late["text"]))
+    assert "Status: done." in summary
+    assert "Overdue. Status: in progress, was due 2027-03-31." in summary
+    assert "Status: not started, due 2027-09-30." in summary
+    assert (
+        "question “The peer worker post has a written job description, built…”: 40 → 100, "
+        "+60, more than chance" in summary
+    )
+    index = words_of(html.unescape((out / "index.md").read_text()))
+    assert "| Ward 7 Acute Admissions | 3 | 1 | 1 | 1 | 57%: 12 of 21 |" in index
 
     # `compare` shows the same in the terminal
     compared = runner.invoke(

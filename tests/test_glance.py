@@ -34,8 +34,8 @@ def test_the_same_action_raised_in_several_domains_is_one_line(report: ScoreRepo
     assert len({a.text for a in merged}) == len(merged)
     first = merged[0]
     # No peer worker answered for Ward 7, so the role-gap action says so in its own words.
-    assert "Hold a facilitated session" in first.text
-    assert first.text.startswith("Peer workers' own answers are not part of this comparison")
+    assert first.text.startswith("Hold a facilitated session")
+    assert "(Peer workers' own answers are not part of this comparison" in first.text
     assert first.domains == ["distinctiveness", "expectations", "alignment"]
     assert first.owner and len(first.reasons) == 3
     assert [a.number for a in merged] == list(range(1, len(merged) + 1))

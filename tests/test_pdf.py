@@ -142,3 +142,28 @@ def test_pdf_is_deterministic(pdfs: dict[str, Path], tmp_path: Path) -> None:
     assert result.exit_code == 0
     for path in again.glob("*.pdf"):
         assert path.read_bytes() == pdfs[f"summary/{path.name}"].read_bytes(), path.name
+
+
+def test_ward_7_with_its_plan_and_headcount_keeps_the_summary_alone_on_page_one(
+    tmp_path: Path,
+) -> None:
+    """With the plan, the agreed priorities (with status and change) replace the suggested top
+    three, and the summary still fits its page; who answered follows in the report."""
+    from .test_report import HEADCOUNT, PLANS
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["report", str(LATEST / "ward-7-acute"), "--baseline", str(BASELINE), "--plan",
+         str(PLANS), "--headcount", str(HEADCOUNT), "--teams", str(HEADCOUNT), "--out",
+         str(out), "-f", "pdf"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out / "ward-7-acute-admissions.pdf")
+    assert len(reader.pages) < PAGES_BEFORE
+    pages = [words(p.extract_text()) for p in reader.pages]
+    assert "What to do first: the team's agreed priorities" in pages[0]
+    assert "Status: done." in pages[0] and "Owner: Ward manager" in pages[0]
+    assert "Read with care" in pages[0] and "Readiness by domain" not in pages[0]
+    assert "Readiness by domain" in pages[1]
+    assert "13 of the 21 staff invited answered (62%)." in " ".join(pages)

@@ -23,7 +23,12 @@ LATEST = EXAMPLES / "round-2026-11"
 BASELINE = EXAMPLES / "round-2026-05"
 REPORTS = EXAMPLES / "reports"
 #: The README's first command, exactly (less the --out folder).
-EXAMPLE_COMMAND = ["report", str(LATEST), "--baseline", str(BASELINE)]
+PLANS = EXAMPLES / "plans"
+HEADCOUNT = EXAMPLES / "headcount.yaml"
+EXAMPLE_COMMAND = [
+    "report", str(LATEST), "--baseline", str(BASELINE), "--plan", str(PLANS),
+    "--headcount", str(HEADCOUNT), "--teams", str(HEADCOUNT),
+]  # fmt: skip
 
 HOSTILE_TEAM = (
     '<script>alert("team")</script> [click](http://evil.example) '

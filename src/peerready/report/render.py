@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,14 @@ from ..errors import PeerreadyError
 from ..rubric import Rubric
 from ..scoring import ScoreReport
 from ..templating import environment
-from .context import SortOrder, build_portfolio_context, build_team_context, team_slugs
+from .context import (
+    SortOrder,
+    build_portfolio_context,
+    build_team_context,
+    sort_teams,
+    team_slugs,
+)
+from .followup import agreed_actions, other_actions, portfolio_followup, team_followup
 
 #: The formats a report can be written in.
 FORMATS = ("html", "md", "pdf")
@@ -36,6 +44,7 @@ def render(template: str, context: object, **extra: Any) -> str:
     """Render a template with ``r`` as its context: ``render("team.j2.html", ctx)``."""
     markdown = template.endswith(".md")
     extra.setdefault("ext", "md" if markdown else "html")
+    extra.setdefault("f", None)  # the rounds' views (followup), when there are any
     return environment(markdown).get_template(template).render(r=context, **extra)
 
 
@@ -93,6 +102,8 @@ def render_reports(
     suffix = ".summary" if summary else ""
     files: dict[str, str | bytes] = {}
     for team in report.teams:
+        follow = team_followup(rubric, team)
+        plan = getattr(team, "plan", None)
         context = build_team_context(
             rubric,
             team,
@@ -103,22 +114,31 @@ def render_reports(
             compared=report.baseline is not None,
             comment_min_group=report.settings.comment_min_group,
             unsure_share=report.settings.unsure_share,
+            agreed=agreed_actions(rubric, plan) if plan is not None else None,
         )
+        if plan is not None:
+            context = replace(context, actions=other_actions(rubric, team, plan, context.actions))
         kind = "summary" if summary else "team"
         for fmt in formats:
             name = f"{slugs[team.team]}{suffix}.{fmt}"
             if fmt == "pdf":
-                files[name] = html_to_pdf(render(f"{kind}.j2.html", context, ext="pdf"))
+                files[name] = html_to_pdf(render(f"{kind}.j2.html", context, ext="pdf", f=follow))
             else:
-                files[name] = render(f"{kind}.j2.{fmt}", context, ext=fmt)
+                files[name] = render(f"{kind}.j2.{fmt}", context, ext=fmt, f=follow)
     for fmt in formats:
         portfolio = build_portfolio_context(
             rubric, report, slugs, extension=fmt, sort=sort, link_suffix=suffix
         )
+        overview = portfolio_followup(
+            sort_teams(report.teams, sort),
+            {t.team: f"{slugs[t.team]}{suffix}.{fmt}" for t in report.teams},
+        )
         if fmt == "pdf":
-            files["index.pdf"] = html_to_pdf(render("index.j2.html", portfolio, ext="pdf"))
+            files["index.pdf"] = html_to_pdf(
+                render("index.j2.html", portfolio, ext="pdf", f=overview)
+            )
         else:
-            files[f"index.{fmt}"] = render(f"index.j2.{fmt}", portfolio, ext=fmt)
+            files[f"index.{fmt}"] = render(f"index.j2.{fmt}", portfolio, ext=fmt, f=overview)
     files["scores.json"] = to_json(report)
     return files
 
