@@ -848,6 +848,13 @@ def attack_re_run(
             if t["visibility"] in {"self-assessment", "small-team-shown"}
             for team, role in present[t["team"]] for part in ("both", side)
         })  # fmt: skip
+    # A one-person team's self-assessment is public in its own round's report. The follow-up's
+    # JSON repeats the baseline's only where it shows that round in the team's history.
+    repeated = {
+        t["team"] for t in follow_up["teams"]
+        for h in t["history"] if h["label"] == "baseline" and h["withheld"] is None
+    }  # fmt: skip
+    public_alone = publics[1] | {a for a in publics[0] if a[0] in repeated}
     public = publics[0] | publics[1]
     # The follow-up's JSON alone: its own numbers, and the baseline's it repeats.
     empty: dict[str, Any] = {"teams": [], "organisations": []}
@@ -857,7 +864,8 @@ def attack_re_run(
     found += more
     org_of = {p.team: p.organisation or p.team for p in [*people, *later]}
     results_found = []
-    for then, now in ((then_alone, now_alone), (then_both, now_both)):
+    for then, now, known in ((then_alone, now_alone, public_alone),
+                             (then_both, now_both, public)):  # fmt: skip
         facts: dict[Any, Fact] = {}
         for measure_facts, side in ((then, "then"), (now, "now")):
             kept = {key: f for key, f in measure_facts.items() if key[0] in {"n", *ITEMS}}
@@ -865,7 +873,7 @@ def attack_re_run(
                 old = facts.setdefault(key, fact)
                 if abs(old.count - fact.count) > 1e-9:
                     found.append(f"{key}: published as {old} and as {fact}")
-        results_found.append(span_leaks(facts, truth, public, org_of, k))
+        results_found.append(span_leaks(facts, truth, known, org_of, k))
     return found + results_found[0], results_found[1], warned
 
 
