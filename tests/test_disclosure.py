@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -645,3 +646,269 @@ def test_a_group_of_two_at_follow_up_next_to_four_at_baseline() -> None:
     assert all(g["role"] != "peer-worker" for g in team["participation"]["by_role"])
     text = json.dumps({k: team[k] for k in ("history", "baseline_change", "participation")})
     assert '"responded": 2' not in text and "-2" not in text
+
+
+# --- rounds that share respondents ----------------------------------------------------------------
+#
+# A round reported, then re-run after late answers arrived or people withdrew (some answers
+# corrected on the way): the same answer documents in both rounds, and a few that differ. The
+# adversary now works on people, not role groups: each role group splits into those whose answer
+# to a question is the same in both rounds (it cancels when the rounds are subtracted), and those
+# who answered it in one round only. Two claims are checked:
+#
+# * the follow-up's own JSON (history, baseline change, plan follow-ups, participation) reveals no
+#   group smaller than min_group, whatever the rounds share;
+# * with the baseline's JSON too (the two reports peerready asks not to publish both of), every
+#   group the adversary recovers is in a team the follow-up warned about, or in the same
+#   organisation as one (exposed through the pooled numbers).
+
+SubAtom = tuple[str, str, str]  # (team, role, "both" | "then" | "now")
+
+
+@st.composite
+def re_run_rounds(
+    draw: st.DrawFn,
+) -> tuple[list[Response], list[Response], dict[str, dict[str, int]], int, bool]:
+    """A portfolio, and the same answers again with a few added, withdrawn or corrected."""
+    people, k = draw(portfolios(most_teams=2))
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    ids = draw(st.booleans())
+    if not ids:
+        people = [replace(p, respondent_id=None) for p in people]
+    later: list[Response] = []
+    for team, org in sorted({(p.team, p.organisation or "") for p in people}):
+        members = [p for p in people if p.team == team]
+        gone = draw(st.integers(0, min(k, len(members) - 1)))
+        kept = list(members)
+        for _ in range(gone):
+            kept.pop(draw(st.integers(0, len(kept) - 1)))
+        if kept and draw(st.sampled_from([False, False, True])):
+            # One person corrects one answer between the runs.
+            at = draw(st.integers(0, len(kept) - 1))
+            key = draw(st.sampled_from(ITEMS))
+            choice = rng.choice([*RUBRIC.scale_of(key).options, None])
+            answer = Answer("unsure") if choice is None else Answer("scored", choice.value)
+            kept[at] = replace(kept[at], answers={**kept[at].answers, key: answer})
+        late = []
+        for n in range(draw(st.integers(0, k))):
+            role = draw(st.sampled_from(ROLES))
+            person = response(team, org, role, 100 + n, random_answers(rng))
+            late.append(person if ids else replace(person, respondent_id=None))
+        later += kept + late
+    invited = {
+        team: {r: sum(1 for p in later if p.team == team and p.role == r) for r in ROLES}
+        for team in {p.team for p in later}
+    }
+    return people, later, invited, k, ids
+
+
+def person_truth(
+    people: list[Response], later: list[Response]
+) -> dict[tuple[str, SubAtom], list[float]]:
+    """Each person's contribution per measure, filed under 'both' when it is the same in both
+    rounds, else under the round it is in ('then', 'now').
+
+    A reader can count on an answer being the same in both rounds only where the rounds repeat
+    answers: in a team in which someone's whole answer document is in both (a re-run). Where
+    every document changed, the rounds are treated as answered afresh (what peerready promises;
+    see ``rounds.overlaps``), and each contribution is filed under its own round."""
+
+    def who(p: Response) -> tuple[str, str, str, str]:
+        return (p.team, p.role, p.respondent_id or "", p.path)
+
+    # The strategy keeps paths and ids, so a person is the same person in both rounds.
+    then = {who(p): p for p in people}
+    now = {who(p): p for p in later}
+    repeats = {person[0] for person in set(then) & set(now) if then[person] == now[person]}
+    truth: dict[tuple[str, SubAtom], list[float]] = defaultdict(list)
+    for person in set(then) | set(now):
+        first = score_respondent(RUBRIC, then[person]) if person in then else None
+        second = score_respondent(RUBRIC, now[person]) if person in now else None
+        team, role = person[0], person[1]
+        for measure in ("n", *ITEMS):
+            values = []
+            for scored in (first, second):
+                if scored is None:
+                    values.append(None)
+                else:
+                    values.append(1.0 if measure == "n" else scored.items.get(measure))
+            if team in repeats and values[0] is not None and values[0] == values[1]:
+                truth[(measure, (team, role, "both"))].append(values[0])
+                continue
+            for side, value in zip(("then", "now"), values, strict=True):
+                if value is not None:
+                    truth[(measure, (team, role, side))].append(value)
+    return truth
+
+
+def split_facts(
+    facts: RoundFacts, side: str, truth: dict[tuple[str, SubAtom], list[float]]
+) -> dict[tuple[str, frozenset[SubAtom]], Fact]:
+    """A round's facts over (team, role) groups, as facts over the people in them."""
+    out = {}
+    for (measure, atoms), fact in facts.items():
+        people = frozenset(
+            (team, role, part)
+            for team, role in atoms
+            for part in ("both", side)
+            if truth.get((measure, (team, role, part)))
+        )
+        if people:
+            out[(measure, people)] = fact
+    return out
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    """Rank by Gaussian elimination over the rationals (exact)."""
+    rows = [list(r) for r in rows]
+    rank = 0
+    columns = len(rows[0]) if rows else 0
+    for column in range(columns):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][column] != 0), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][column] != 0:
+                factor = rows[i][column] / rows[rank][column]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def span_leaks(
+    facts: dict[Any, Fact],
+    truth: dict[tuple[str, SubAtom], list[float]],
+    public: set[SubAtom],
+    org_of: dict[str, str],
+    k: int,
+) -> list[str]:
+    """Groups of 1..k−1 people (unions of sub-atoms) whose sum lies in the span of the
+    published sums: any combination of additions and subtractions, not only the chains
+    ``derive`` follows (which grow too fast with people split three ways)."""
+    found = []
+    by_measure: dict[tuple[str, str], list[frozenset[SubAtom]]] = defaultdict(list)
+    for measure, atoms in facts:
+        by_measure[(measure, org_of[next(iter(atoms))[0]])].append(atoms)
+    for (measure, _), sets in by_measure.items():
+        columns = sorted({a for atoms in sets for a in atoms if a not in public})
+        if not columns:
+            continue
+        matrix = [[Fraction(int(c in atoms)) for c in columns] for atoms in sets]
+        base = _rank(matrix)
+        sizes = {c: len(truth.get((measure, c), [])) for c in columns}
+        small = [c for c in columns if 0 < sizes[c] < k]
+        # Every union of small sub-atoms with 1..k−1 people, grown one sub-atom at a time.
+        stack: list[tuple[int, tuple[SubAtom, ...], int]] = [(0, (), 0)]
+        while stack:
+            start, chosen, total = stack.pop()
+            for position in range(start, len(small)):
+                atom = small[position]
+                size = total + sizes[atom]
+                if size >= k:
+                    continue
+                group = (*chosen, atom)
+                vector = [Fraction(int(c in group)) for c in columns]
+                if _rank([*matrix, vector]) == base:
+                    found.append(f"{measure} of {sorted(group)}: {size} people")
+                stack.append((position + 1, group, size))
+    return found
+
+
+def attack_re_run(
+    people: list[Response], later: list[Response], invited: dict[str, dict[str, int]], k: int
+) -> tuple[list[str], list[str], set[str]]:
+    """(leaks from the follow-up's JSON alone, leaks from both rounds' JSON, teams warned)."""
+    from peerready.rounds import respondents_of
+
+    first = build_score_report(RUBRIC, people, [], len(people), min_group=k)
+    second = build_score_report(RUBRIC, later, [], len(later), min_group=k)
+    results, notes = build_results(
+        RUBRIC,
+        Round("follow-up", date(2026, 5, 20), second, "follow-up",
+              respondents=respondents_of(RUBRIC, later)),
+        [Round("baseline", date(2026, 5, 4), first, "baseline",
+               respondents=respondents_of(RUBRIC, people))],
+        plans=[every_action_agreed(t.team) for t in second.teams],
+        headcount=Headcount.of("headcount.yaml", invited),
+    )  # fmt: skip
+    warned = {t.team for t in results.teams for n in notes if n.message.startswith(f"{t.team}:")}
+    baseline = json.loads(first.model_dump_json())
+    follow_up = json.loads(results.model_dump_json())
+    members: list[dict[str, set[Atom]]] = []
+    publics: list[set[SubAtom]] = []
+    truth = person_truth(people, later)
+    for crowd, data, side in ((people, baseline, "then"), (later, follow_up, "now")):
+        present: dict[str, set[Atom]] = defaultdict(set)
+        for person in crowd:
+            present[person.team].add((person.team, person.role))
+        members.append(present)
+        publics.append({
+            (team, role, part) for t in data["teams"]
+            if t["visibility"] in {"self-assessment", "small-team-shown"}
+            for team, role in present[t["team"]] for part in ("both", side)
+        })  # fmt: skip
+    # A one-person team's self-assessment is public in its own round's report. The follow-up's
+    # JSON repeats the baseline's only where it shows that round in the team's history.
+    repeated = {
+        t["team"] for t in follow_up["teams"]
+        for h in t["history"] if h["label"] == "baseline" and h["withheld"] is None
+    }  # fmt: skip
+    public_alone = publics[1] | {a for a in publics[0] if a[0] in repeated}
+    public = publics[0] | publics[1]
+    # The follow-up's JSON alone: its own numbers, and the baseline's it repeats.
+    empty: dict[str, Any] = {"teams": [], "organisations": []}
+    then_alone, now_alone, found = round_facts(empty, follow_up, (members[0], members[1]))
+    # Both JSONs: add the baseline's own scores.json.
+    then_both, now_both, more = round_facts(baseline, follow_up, (members[0], members[1]))
+    found += more
+    org_of = {p.team: p.organisation or p.team for p in [*people, *later]}
+    results_found = []
+    for then, now, known in ((then_alone, now_alone, public_alone),
+                             (then_both, now_both, public)):  # fmt: skip
+        facts: dict[Any, Fact] = {}
+        for measure_facts, side in ((then, "then"), (now, "now")):
+            kept = {key: f for key, f in measure_facts.items() if key[0] in {"n", *ITEMS}}
+            for key, fact in split_facts(kept, side, truth).items():
+                old = facts.setdefault(key, fact)
+                if abs(old.count - fact.count) > 1e-9:
+                    found.append(f"{key}: published as {old} and as {fact}")
+        results_found.append(span_leaks(facts, truth, known, org_of, k))
+    return found + results_found[0], results_found[1], warned
+
+
+#: Re-run cases; each builds and attacks two rounds twice (about 0.5 s on a quiet machine).
+RE_RUN_EXAMPLES = int(os.environ.get("PEERREADY_ADVERSARY_RERUN_EXAMPLES", "40"))
+
+
+@settings(max_examples=RE_RUN_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(re_run_rounds())
+def test_rounds_sharing_respondents_reveal_no_small_group(
+    case: tuple[list[Response], list[Response], dict[str, dict[str, int]], int, bool],
+) -> None:
+    people, later, invited, k, _ = case
+    alone, both, warned = attack_re_run(people, later, invited, k)
+    assert alone == []
+    # A team's re-run can expose a neighbour through their organisation's pooled numbers: the
+    # warning names the team whose rounds repeat answers, in the same organisation.
+    org_of = {p.team: p.organisation for p in [*people, *later]}
+    near = {t for t in org_of if org_of[t] in {org_of[w] for w in warned}}
+    unwarned = [line for line in both if not any(f"'{t}'" in line for t in near)]
+    assert unwarned == []
+
+
+def test_the_re_run_adversary_finds_a_late_answer_when_both_rounds_are_published() -> None:
+    """One late answer: with both rounds' JSON the adversary recovers it (so it can fail), the
+    team is warned about, and the follow-up's JSON alone gives nothing away."""
+    people = []
+    for role, size in (("clinician", 5), ("manager", 3), ("peer-worker", 3)):
+        rng = random.Random(role)
+        people += [response("T", "Org", role, n, random_answers(rng)) for n in range(size)]
+    late = response("T", "Org", "clinician", 100, {
+        key: Answer("scored", RUBRIC.scale_of(key).high) for key in RUBRIC.items
+    })  # fmt: skip
+    invited = {"T": {"clinician": 6, "manager": 3, "peer-worker": 3}}
+    alone, both, warned = attack_re_run(people, [*people, late], invited, 3)
+    assert warned == {"T"}
+    assert any("('T', 'clinician', 'now')" in line for line in both)
+    assert alone == []

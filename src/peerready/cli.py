@@ -742,13 +742,13 @@ def score_round(
 ) -> "tuple[Round, LoadResult]":
     """One round: scored from answer files (see ``score_batch``), or read from a scores.json."""
     from .responses import LoadResult
-    from .rounds import load_saved_round, make_round
+    from .rounds import load_saved_round, make_round, respondents_of
 
     if len(paths) == 1 and paths[0].suffix == ".json" and paths[0].is_file():
         found = load_saved_round(paths[0], rub)
         return found, LoadResult([], [], 0)
     report, result = score_batch(paths, rub, min_group, **options)
-    return make_round(report, paths), result
+    return make_round(report, paths, respondents_of(rub, result.responses)), result
 
 
 def score_rounds(
@@ -770,7 +770,7 @@ def score_rounds(
     """
     from .participation import load_headcount, register_headcount
     from .plans import load_plans
-    from .results import build_results, report_baseline
+    from .results import build_results, overlap_check, report_baseline
     from .teams import TeamIndex, load_register
 
     register = load_register(teams, rub.role_ids) if teams is not None else None
@@ -795,6 +795,8 @@ def score_rounds(
     current, result = score_round(paths, rub, min_group, quiet=quiet, register=register, **options)
     index = TeamIndex.of([t.team for t in current.report.teams], register)
     plans, problems = load_plans(plan, rub, index) if plan else ([], [])
+    # Rounds that share respondents are not shown side by side (rounds.overlaps).
+    withheld = overlap_check(rub, current, earlier, register) if earlier else None
     results, notes = build_results(
         rub,
         current,
@@ -803,9 +805,11 @@ def score_rounds(
         plans=plans,
         headcount=counts,
         problems=problems,
+        withheld=withheld,
     )
     print_problems(problems + notes)
-    return results, result, report_baseline(results, earlier, register), problems + notes
+    before = report_baseline(results, earlier, register, withheld)
+    return results, result, before, problems + notes
 
 
 class ReportFormat(StrEnum):

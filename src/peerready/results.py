@@ -32,11 +32,14 @@ from .rounds import (
     HistoryEntry,
     Round,
     RoundRef,
+    Withheld,
     baseline_change,
     check_comparable,
     history_entry,
     order_rounds,
     teams_by_key,
+    withheld_entry,
+    withheld_rounds,
 )
 from .rubric import Rubric
 from .scoring import ScoreReport, TeamScore, file_errors
@@ -79,17 +82,27 @@ def build_results(
     plans: Sequence[PlanFile] = (),
     headcount: Headcount | None = None,
     problems: Sequence[Problem] = (),
+    withheld: Withheld | None = None,
 ) -> tuple[RoundReport, list[Problem]]:
     """Put each team's history, baseline change, plan and participation next to its scores.
 
     ``problems`` (plan, register and headcount problems) join the report's errors and warnings;
     so do the notes found here (rounds out of order, teams the register merges, headcounts that
-    match no team), which are also returned, to be shown.
+    match no team, rounds that share respondents), which are also returned, to be shown.
+
+    Two rounds of a team that share respondents and, side by side, would give away a small
+    group by subtraction (``rounds.overlaps``) are never shown together: the earlier one's
+    numbers are left out of the team's history (``withheld``), and the change and plan
+    follow-ups are measured from the latest earlier round still shown, if any. ``withheld``
+    is worked out here unless given (``overlap_check``).
     """
     report = current.report
     for found in earlier:
         check_comparable(found, report)
     ordered, notes = order_rounds(earlier, current)
+    if withheld is None:
+        withheld = withheld_rounds(rubric, current, ordered, register)
+    notes += withheld.problems
     indexed = []
     for found in ordered:
         teams, found_notes = teams_by_key(found, register)
@@ -106,9 +119,13 @@ def build_results(
         last: tuple[Round, TeamScore] | None = None
         for found, teams in indexed:
             earlier_team = teams.get(key)
-            if earlier_team is not None:
-                history.append(history_entry(found, earlier_team))
-                last = (found, earlier_team)
+            if earlier_team is None:
+                continue
+            if withheld.hides(key, found):
+                history.append(withheld_entry(found, earlier_team))
+                continue
+            history.append(history_entry(found, earlier_team))
+            last = (found, earlier_team)
         history.append(history_entry(current, team))
         plan = by_team.get(team.team)
         invited = None
@@ -170,13 +187,29 @@ def _keys(spellings: Sequence[str]) -> set[str]:
     return {team_key(s) for s in spellings}
 
 
+def overlap_check(
+    rubric: Rubric,
+    current: Round,
+    earlier: Sequence[Round],
+    register: TeamRegister | None = None,
+) -> Withheld:
+    """The earlier rounds each team's results may not be shown next to (``withheld_rounds``),
+    for ``build_results`` and ``report_baseline`` to share."""
+    ordered, _ = order_rounds(earlier, current)
+    return withheld_rounds(rubric, current, ordered, register)
+
+
 def report_baseline(
-    report: ScoreReport, earlier: Sequence[Round], register: TeamRegister | None = None
+    report: ScoreReport,
+    earlier: Sequence[Round],
+    register: TeamRegister | None = None,
+    withheld: Withheld | None = None,
 ) -> ScoreReport | None:
     """What a report compares each team with: its scores in the latest earlier round it was in,
     under its current name (so a renamed team finds its baseline). None without earlier rounds.
 
-    Every team score in it is one its own round published.
+    Every team score in it is one its own round published. A round ``withheld`` for a team
+    (it shares respondents with a later round shown) is skipped for that team.
     """
     if not earlier:
         return None
@@ -184,7 +217,9 @@ def report_baseline(
     latest: dict[str, TeamScore] = {}
     for found in ordered:
         teams, _ = teams_by_key(found, register)
-        latest.update(teams)
+        latest.update(
+            {k: t for k, t in teams.items() if withheld is None or not withheld.hides(k, found)}
+        )
     baseline = []
     for team in report.teams:
         old = latest.pop(match_key(team.team, register), None)
@@ -192,5 +227,5 @@ def report_baseline(
             baseline.append(old.model_copy(update={"team": team.team}))
     # Teams of the latest earlier round not assessed now, under their own names.
     last, _ = teams_by_key(ordered[-1], register)
-    baseline += [t for key, t in last.items() if key in latest]
+    baseline += [t for key, t in last.items() if key in latest and latest[key] is t]
     return ordered[-1].report.model_copy(update={"teams": baseline})
