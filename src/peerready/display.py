@@ -11,12 +11,11 @@ from rich.padding import Padding
 from rich.table import Table
 
 from .glance import MergedAction, at_a_glance, counted, join_words
-from .participation import ParticipationWarning
 from .results import RoundReport
 from .rounds import Change, ItemChange
 from .rubric import Rubric
 from .scoring import DomainScore, Overall, ScoreReport
-from .wording import level_score_text, score_text, signed_text
+from .wording import level_score_text, participation_warning, score_text, signed_text
 
 
 def print_rubric(console: Console, rubric: Rubric) -> None:
@@ -592,16 +591,3 @@ def print_participation(console: Console, rubric: Rubric, results: RoundReport) 
             "surveys, a convention rather than evidence. Role groups too small to show are "
             "counted only together."
         )
-
-
-def participation_warning(rubric: Rubric, warning: ParticipationWarning) -> str:
-    """A participation warning in words."""
-    role = rubric.role_label(warning.role) if warning.role else None
-    if warning.kind == "low-response":
-        return f"low response: {warning.rate:.0%} of those invited answered."
-    if warning.kind == "role-missing":
-        return f"no {role} answered, though some were invited; their view is missing."
-    if warning.kind == "role-under-represented":
-        return f"{role}: only {warning.rate:.0%} of those invited answered (under-represented)."
-    who = f"for {role}" if role else "for the team"
-    return f"more answers than staff invited {who}: check the headcount is up to date."

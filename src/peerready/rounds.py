@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, cast
 
+from .baseline import estimate
 from .disclosure import Candidate, publishable
 from .errors import PeerreadyError, Problem
 from .responses import Response
@@ -34,7 +35,7 @@ from .scoring import (
     TeamScore,
     score_respondent,
 )
-from .stats import Estimate, difference, se_from_agreement, se_from_interval
+from .stats import Estimate, difference, se_from_agreement
 from .teams import TeamRegister, match_key
 
 
@@ -374,12 +375,7 @@ def _change(before: Estimate | None, after: Estimate | None) -> dict[str, Any]:
 
 
 def _domain_estimate(domain: DomainScore | None) -> Estimate | None:
-    if domain is None or domain.score is None:
-        return None
-    return Estimate(
-        domain.score, se_from_interval(domain.score, domain.interval, domain.respondents),
-        domain.respondents,
-    )  # fmt: skip
+    return None if domain is None else estimate(domain)
 
 
 def domain_change(

@@ -8,9 +8,13 @@ it is shown with (a band edge, an action's trigger, a stage gate): then it keeps
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .rubric import Rubric
 from .scoring import PlannedAction
+
+if TYPE_CHECKING:
+    from .participation import ParticipationWarning
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
@@ -131,3 +135,21 @@ def _stage_after(rubric: Rubric, condition: str) -> str:
         if any(c.id == condition for c in gate.conditions):
             return f'"{question.label_of(gate.before)}"'
     return "the next stage"
+
+
+def percent(rate: float | None) -> str:
+    """``41%``; ``—`` when the rate is not known."""
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def participation_warning(rubric: Rubric, warning: ParticipationWarning) -> str:
+    """A participation warning in words, for the report and the terminal alike."""
+    role = rubric.role_label(warning.role) if warning.role else ""
+    if warning.kind == "low-response":
+        return f"Low response: {percent(warning.rate)} of the staff invited answered."
+    if warning.kind == "role-missing":
+        return f"No {role} answered, though some were invited: their view is missing."
+    if warning.kind == "role-under-represented":
+        return f"{role}: only {percent(warning.rate)} of those invited answered."
+    who = f"as {role}" if role else "for the team"
+    return f"More answers {who} than staff invited: check that the headcount is up to date."

@@ -15,12 +15,12 @@ from datetime import date
 
 from ..evidence import cite_lines
 from ..glance import counted, join_words, merge_actions
-from ..participation import Participation, ParticipationWarning
+from ..participation import Participation
 from ..plans import PlanAction, TeamPlan, rubric_action_id
 from ..rounds import Change, HistoryEntry, ItemChange
 from ..rubric import Rubric
 from ..scoring import TeamScore
-from ..wording import item_score_text, level_score_text
+from ..wording import item_score_text, level_score_text, participation_warning, percent
 from .charts import INK, band_palette
 from .context import ActionView
 from .words import signed
@@ -444,23 +444,6 @@ class ParticipationView:
     caveat: str = ""
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
-def participation_warning(rubric: Rubric, warning: ParticipationWarning) -> str:
-    """A participation warning in words."""
-    role = rubric.role_label(warning.role) if warning.role else ""
-    if warning.kind == "low-response":
-        return f"Low response: {_percent(warning.rate)} of the staff invited answered."
-    if warning.kind == "role-missing":
-        return f"No {role} answered, though some were invited: their view is missing."
-    if warning.kind == "role-under-represented":
-        return f"{role}: only {_percent(warning.rate)} of those invited answered."
-    who = f"as {role}" if role else "for the team"
-    return f"More answers {who} than staff invited: check that the headcount is up to date."
-
-
 def threshold_words(part: Participation) -> str:
     """What "low" means, and that it is a convention."""
     return (
@@ -491,7 +474,7 @@ def participation_view(rubric: Rubric, part: Participation) -> ParticipationView
     elif part.rate is None:
         line = f"{part.responded} answered; {invited} invited."
     else:
-        line = f"{part.responded} of the {invited} staff invited answered ({_percent(part.rate)})."
+        line = f"{part.responded} of the {invited} staff invited answered ({percent(part.rate)})."
     rows = []
     for group in part.by_role:
         if group.role is not None:
@@ -507,7 +490,7 @@ def participation_view(rubric: Rubric, part: Participation) -> ParticipationView
                 name,
                 str(group.invited),
                 "not shown" if group.responded is None else str(group.responded),
-                _percent(group.rate),
+                percent(group.rate),
             )
         )
     warnings = [participation_warning(rubric, w) for w in part.warnings]
@@ -585,7 +568,7 @@ def _rate_cell(part: Participation | None) -> str:
     if part.rate is None:
         return f"{part.responded} answered; {part.invited} invited"
     low = " (low)" if part.rate < part.low_rate_below else ""
-    return f"{_percent(part.rate)}{low}: {part.responded} of {part.invited}"
+    return f"{percent(part.rate)}{low}: {part.responded} of {part.invited}"
 
 
 def portfolio_followup(
